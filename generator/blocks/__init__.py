@@ -1,0 +1,1 @@
+"""Markdown extensions (pymdown Blocks), one per module."""

@@ -1,0 +1,252 @@
+"""Scoring engine for the self-assessment instruments.
+
+Pure standard library, no I/O, no clock: this one file runs unchanged in CPython
+(build, tests, CLI) and in Pyodide (the browser's Web Worker). It takes a
+compiled instrument (made by ``generator.schema.compile_instrument``) and the
+teacher's answers, and returns a JSON-serialisable result that carries every
+text the report needs, so a saved result reads the same years later.
+
+Computation, in order:
+1. every answer is checked against its item (type, allowed values, range);
+2. each item gives points (a choice: its option's points; ticks: the sum of the
+   ticked options' points; a rating: the number itself; free text: none);
+3. each scale aggregates its items' points (``sum`` or ``mean``) and is placed
+   in the band whose ``[from, to)`` range holds the value (the last band also
+   holds its ``to``);
+4. the instrument's rules, in their order, add conclusions to the result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+ENGINE_VERSION = "1.0.0"
+
+Result = dict[str, Any]
+
+
+class AnswerError(ValueError):
+    """The answers do not fit the instrument (wrong type, unknown item or value)."""
+
+
+def score(instrument: dict[str, Any], answers: dict[str, Any]) -> Result:
+    """Score ``answers`` (item id → answer) against a compiled ``instrument``."""
+    items = {item["id"]: item for section in instrument["sections"] for item in section["items"]}
+    given = _checked_answers(items, answers)
+    required = [item_id for item_id, item in items.items() if item["required"]]
+    missing = [item_id for item_id in required if item_id not in given]
+    result: Result = {
+        "instrument": instrument["id"],
+        "instrument_version": instrument["version"],
+        "engine": ENGINE_VERSION,
+        "title": instrument["title"],
+        "provenance": instrument["provenance"],
+        "sources": instrument["sources"],
+        "answered": len(required) - len(missing),
+        "required": len(required),
+        "complete": not missing,
+        "missing": missing,
+    }
+    if missing:
+        return result
+    points = {item_id: _points(items[item_id], answer) for item_id, answer in given.items()}
+    result["scales"] = [_scale_result(scale, points) for scale in instrument["scales"]]
+    context = _Context(instrument, items, given, {s["id"]: s for s in result["scales"]})
+    for rule in instrument["rules"]:
+        RULES[rule["kind"]](rule, context, result)
+    return result
+
+
+def score_json(instrument_json: str, answers_json: str) -> str:
+    """JSON in, JSON out: the boundary the Web Worker and the parity tests use."""
+    try:
+        result = score(json.loads(instrument_json), json.loads(answers_json))
+    except AnswerError as error:
+        return json.dumps({"error": str(error)}, ensure_ascii=False)
+    return json.dumps(result, ensure_ascii=False)
+
+
+# --- answers ---------------------------------------------------------------
+
+
+def _checked_answers(items: dict[str, dict[str, Any]], answers: Any) -> dict[str, Any]:
+    """Return the non-empty answers, each checked against its item."""
+    if not isinstance(answers, dict):
+        raise AnswerError("answers must be an object of item id → answer")
+    given: dict[str, Any] = {}
+    for item_id, answer in answers.items():
+        item = items.get(item_id)
+        if item is None:
+            raise AnswerError(f"unknown item {item_id!r}")
+        if answer is None or answer == "" or answer == []:
+            continue
+        _check_answer(item, answer)
+        given[item_id] = answer
+    return given
+
+
+def _check_answer(item: dict[str, Any], answer: Any) -> None:
+    kind = item["type"]
+    if kind == "choice":
+        if _option(item, answer) is None:
+            raise AnswerError(f"{item['id']}: {answer!r} is not one of its options")
+    elif kind == "checks":
+        if not isinstance(answer, list) or len(set(map(str, answer))) != len(answer):
+            raise AnswerError(f"{item['id']}: expected a list of distinct option values")
+        for value in answer:
+            if _option(item, value) is None:
+                raise AnswerError(f"{item['id']}: {value!r} is not one of its options")
+    elif kind == "rating":
+        if not _is_number(answer) or not item["min"] <= answer <= item["max"]:
+            raise AnswerError(f"{item['id']}: expected a number from {item['min']} to {item['max']}")
+    elif kind == "text" and (not isinstance(answer, str) or len(answer) > item["max_length"]):
+        raise AnswerError(f"{item['id']}: expected text of at most {item['max_length']} characters")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _option(item: dict[str, Any], value: Any) -> dict[str, Any] | None:
+    for option in item["options"]:
+        if option["value"] == value and type(option["value"]) is type(value):
+            return option
+    return None
+
+
+def _points(item: dict[str, Any], answer: Any) -> float:
+    kind = item["type"]
+    if kind == "choice":
+        return _option(item, answer)["points"]
+    if kind == "checks":
+        return sum(_option(item, value)["points"] for value in answer)
+    if kind == "rating":
+        return answer
+    return 0
+
+
+# --- scales ----------------------------------------------------------------
+
+
+def _scale_result(scale: dict[str, Any], points: dict[str, float]) -> Result:
+    values = [points.get(item_id, 0) for item_id in scale["items"]]
+    total = sum(values)
+    value = total / len(values) if scale["aggregate"] == "mean" else total
+    value = round(value, 2)
+    band = band_for(scale["bands"], value)
+    return {
+        "id": scale["id"],
+        "title": scale["title"],
+        "value": value,
+        "min": scale["min"],
+        "max": scale["max"],
+        "band": band["id"],
+        "band_label": band["label"],
+        "band_rank": scale["bands"].index(band) + 1,
+        "band_text": band.get("text", ""),
+        "guide": scale.get("guide", ""),
+    }
+
+
+def band_for(bands: list[dict[str, Any]], value: float) -> dict[str, Any]:
+    """The band whose [from, to) range holds ``value``; the last band holds its ``to``."""
+    for band in bands:
+        if band["from"] <= value < band["to"]:
+            return band
+    last = bands[-1]
+    if value == last["to"]:
+        return last
+    raise AnswerError(f"value {value} lies outside every band")
+
+
+# --- rules -----------------------------------------------------------------
+
+
+class _Context:
+    """What rules may read: the instrument, the checked answers and the scale results."""
+
+    def __init__(self, instrument, items, answers, scales):
+        self.instrument: dict[str, Any] = instrument
+        self.items: dict[str, dict[str, Any]] = items
+        self.answers: dict[str, Any] = answers
+        self.scales: dict[str, Result] = scales
+        self.sections = {section["id"]: section for section in instrument["sections"]}
+        self.scale_specs = {scale["id"]: scale for scale in instrument["scales"]}
+
+
+def _rule_extremes(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """Strongest scales (all tied at the top) and one growth zone (the lowest).
+
+    Ties for the growth zone go to the scale listed first in the rule (``ties:
+    first``) or last (``ties: last``), so the choice is stated, not arbitrary.
+    """
+    ids = rule["scales"]
+    values = [ctx.scales[scale_id]["value"] for scale_id in ids]
+    top, bottom = max(values), min(values)
+    lowest = [scale_id for scale_id, value in zip(ids, values, strict=True) if value == bottom]
+    result["strongest"] = [scale_id for scale_id, value in zip(ids, values, strict=True) if value == top]
+    result["growth_zone"] = lowest[0] if rule["ties"] == "first" else lowest[-1]
+    result["growth_zone_ties"] = lowest
+    result["all_equal"] = top == bottom
+
+
+def _rule_floor(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """The band reached on every listed scale: the band of the lowest value."""
+    lowest = min((ctx.scales[scale_id] for scale_id in rule["scales"]), key=lambda s: s["value"])
+    result["floor"] = {"band": lowest["band"], "label": lowest["band_label"], "rank": lowest["band_rank"]}
+
+
+def _rule_next_step(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """The statement one option above the answer on the growth zone's choice item."""
+    scale_id = result["growth_zone"]
+    item = ctx.items[ctx.scale_specs[scale_id]["items"][0]]
+    current = _option(item, ctx.answers[item["id"]])
+    higher = sorted((o for o in item["options"] if o["points"] > current["points"]), key=lambda o: o["points"])
+    step = {
+        "scale": scale_id,
+        "title": ctx.scales[scale_id]["title"],
+        "current": {"label": current["label"], "text": current["text"]},
+        "next": {"label": higher[0]["label"], "text": higher[0]["text"]} if higher else None,
+        "guide": ctx.scales[scale_id]["guide"],
+    }
+    if not higher:
+        step["at_top"] = rule["at_top"]
+    result["next_step"] = step
+
+
+def _rule_focus_lists(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """Copy the growth zone's section lists (e.g. Table 1's forms and methods)."""
+    section = ctx.sections[ctx.scale_specs[result["growth_zone"]]["section"]]
+    result["focus"] = {name: section["lists"].get(name, []) for name in rule["lists"]}
+
+
+def _rule_evidence(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """Per scale: which evidence the teacher ticked and which is still to collect."""
+    evidence = []
+    for scale_id in rule["scales"]:
+        section = ctx.sections[ctx.scale_specs[scale_id]["section"]]
+        for item in section["items"]:
+            if item["type"] != "checks" or item.get("role") != "evidence":
+                continue
+            ticked = ctx.answers.get(item["id"], [])
+            evidence.append(
+                {
+                    "scale": scale_id,
+                    "title": ctx.scales[scale_id]["title"],
+                    "have": [o["text"] for o in item["options"] if o["value"] in ticked],
+                    "missing": [o["text"] for o in item["options"] if o["value"] not in ticked],
+                }
+            )
+    result["evidence"] = evidence
+
+
+RULES: dict[str, Callable[[dict[str, Any], _Context, Result], None]] = {
+    "extremes": _rule_extremes,
+    "floor": _rule_floor,
+    "next-step": _rule_next_step,
+    "focus-lists": _rule_focus_lists,
+    "evidence": _rule_evidence,
+}
+"""Rule kinds an instrument may use; the schema checks names against this table."""

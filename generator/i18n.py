@@ -1,0 +1,52 @@
+"""The interface catalogues: one YAML file per language in site_src/i18n/.
+
+Each holds ``theme`` (Material's strings, keyed as in Material's en.html) and
+``ui`` (our widgets). Material reads its strings from a Jinja partial, so the
+build renders the ``theme`` section into one; the ``ui`` section is embedded in
+pages as JSON for the browser code and used by the server-side form renderer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .yamlfile import YamlError, load
+
+
+class CatalogueError(ValueError):
+    """A catalogue file is missing, unreadable or lacks a section."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    lang: str
+    theme: dict[str, str]
+    ui: dict[str, str]
+
+    def material_partial(self) -> str:
+        """Material's ``partials/languages/<lang>.html``: a macro looking keys up in a dict."""
+        table = json.dumps(self.theme, ensure_ascii=False, indent=2)
+        return "{% macro t(key) %}{{ " + table + "[key] }}{% endmacro %}\n"
+
+    def ui_json(self) -> str:
+        """The ``ui`` strings as JSON safe to place inside a <script> element."""
+        return json.dumps(self.ui, ensure_ascii=False).replace("</", "<\\/")
+
+
+def load_catalogue(folder: Path, lang: str) -> Catalogue:
+    path = folder / f"{lang}.yml"
+    if not path.is_file():
+        raise CatalogueError(f"{path}: no interface catalogue for language {lang!r}")
+    try:
+        data = load(path)
+    except YamlError as error:
+        raise CatalogueError(f"{path}: {error}") from None
+    sections = {}
+    for name in ("theme", "ui"):
+        section = data.get(name) if isinstance(data, dict) else None
+        if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
+            raise CatalogueError(f"{path}: {name}: expected a mapping of key → text")
+        sections[name] = dict(section)
+    return Catalogue(lang, sections["theme"], sections["ui"])

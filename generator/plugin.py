@@ -1,0 +1,116 @@
+"""The MkDocs plugin: a thin adapter between MkDocs and the generator.
+
+Everything it does is delegated: ``schema`` validates and compiles instruments,
+``render`` draws forms, ``i18n`` provides the interface strings, ``runtime``
+finds the pinned Pyodide files. The plugin only decides *when* (which build
+hook) and *where* (which site path) each of those happens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from . import engine
+from .blocks.instrument import PLACEHOLDER_CLASS
+from .i18n import Catalogue, CatalogueError, load_catalogue
+from .render import render_instrument
+from .runtime import RuntimeMissingError, runtime_files
+from .schema import InstrumentError, load_folder
+
+PLACEHOLDER = re.compile(rf'<div class="{PLACEHOLDER_CLASS}" data-instrument-id="([^"]*)"></div>')
+INSTRUMENTS_PATH = "assets/instruments"
+ENGINE_PATH = "assets/engine/engine.py"
+PYODIDE_PATH = "assets/pyodide"
+
+
+class KasibiConfig(base.Config):
+    assessments = c.Dir(exists=True, default="assessments")
+    site_src = c.Dir(exists=True, default="site_src")
+    pyodide = c.Type(str, default="node_modules/pyodide")
+
+
+class KasibiPlugin(BasePlugin[KasibiConfig]):
+    def __init__(self) -> None:
+        self.catalogue: Catalogue | None = None
+        self.instruments: dict[str, dict] = {}
+        self.placed: dict[str, str] = {}
+        self._theme_dir: str | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Material ships no Kazakh and the search plugin reads its language strings
+        # during its own on_config, so the partial must be in the theme before that.
+        try:
+            self.catalogue = load_catalogue(Path(self.config.site_src) / "i18n", config.theme["language"])
+        except CatalogueError as error:
+            raise PluginError(str(error)) from None
+        self._theme_dir = tempfile.mkdtemp(prefix="kasibi-theme-")
+        partial = Path(self._theme_dir, "partials", "languages", f"{self.catalogue.lang}.html")
+        partial.parent.mkdir(parents=True)
+        partial.write_text(self.catalogue.material_partial(), encoding="utf-8")
+        config.theme.dirs.insert(0, self._theme_dir)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        # Instruments link to guidance pages, so they are checked and compiled once
+        # the pages are known: a link to a missing page fails the build here.
+        pages = {file.src_uri for file in files.documentation_pages()}
+
+        def link(target: str) -> str:
+            path, _, anchor = target.partition("#")
+            url = files.get_file_from_path(path).url
+            return url + (f"#{anchor}" if anchor else "")
+
+        try:
+            self.instruments = load_folder(Path(self.config.assessments), config.theme["language"], link, pages)
+            runtime = runtime_files(Path(config.config_file_path).parent / self.config.pyodide)
+        except InstrumentError as error:
+            raise PluginError(f"invalid instruments:\n{error}") from None
+        except RuntimeMissingError as error:
+            raise PluginError(str(error)) from None
+        for instrument_id, instrument in self.instruments.items():
+            content = json.dumps(instrument, ensure_ascii=False, separators=(",", ":"))
+            files.append(File.generated(config, f"{INSTRUMENTS_PATH}/{instrument_id}.json", content=content))
+        files.append(File.generated(config, ENGINE_PATH, abs_src_path=engine.__file__))
+        for path in runtime:
+            files.append(File.generated(config, f"{PYODIDE_PATH}/{path.name}", abs_src_path=str(path)))
+        for kind in ("js", "css"):
+            for path in sorted(Path(self.config.site_src, kind).glob(f"*.{kind}")):
+                files.append(File.generated(config, f"assets/{kind}/{path.name}", abs_src_path=str(path)))
+        return files
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Forms are drawn after Markdown so their HTML is never re-parsed as Markdown.
+        def form(match: re.Match) -> str:
+            instrument_id = match.group(1)
+            if instrument_id not in self.instruments:
+                known = ", ".join(sorted(self.instruments)) or "none"
+                raise PluginError(f"{page.file.src_uri}: unknown instrument {instrument_id!r} (known: {known})")
+            self.placed[instrument_id] = page.file.src_uri
+            src = f"{INSTRUMENTS_PATH}/{instrument_id}.json"
+            return render_instrument(self.instruments[instrument_id], self.catalogue, src)
+
+        return PLACEHOLDER.sub(form, html)
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
+        # Authors edit instruments and browser code while `mkdocs serve` runs.
+        server.watch(self.config.assessments)
+        server.watch(self.config.site_src)
+        return server
+
+    def on_shutdown(self) -> None:
+        # The generated language partial lives in a temporary theme folder.
+        if self._theme_dir:
+            shutil.rmtree(self._theme_dir, ignore_errors=True)

@@ -1,0 +1,37 @@
+"""Render an instrument's form as server-side HTML (Jinja2, no MkDocs)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .i18n import Catalogue
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+    )
+    env.globals["rating_values"] = rating_values
+    return env
+
+
+def rating_values(item: dict[str, Any]) -> list[float]:
+    """The points a rating item offers, from min to max by step."""
+    values, n = [], item["min"]
+    while n <= item["max"]:
+        values.append(int(n) if float(n).is_integer() else n)
+        n = round(n + item["step"], 6)
+    return values
+
+
+def render_instrument(instrument: dict[str, Any], catalogue: Catalogue, src: str) -> str:
+    """The form and the empty report region; ``src`` is the compiled JSON's site path."""
+    template = _environment().get_template("instrument.html")
+    return template.render(i=instrument, ui=catalogue.ui, ui_json=catalogue.ui_json(), src=src)

@@ -1,0 +1,59 @@
+// The page's side of the scoring worker: one worker per page, started at once so Pyodide
+// loads while the teacher answers; the page never waits on it.
+
+import { workerUrl } from "./paths.js";
+
+export class EngineClient {
+  constructor({ onReady, onFailed }) {
+    this.pending = new Map();
+    this.nextId = 1;
+    this.state = "preparing";
+    this.onReady = onReady;
+    this.onFailed = onFailed;
+    try {
+      this.worker = new Worker(workerUrl, { type: "module" });
+    } catch (error) {
+      queueMicrotask(() => this.fail(String(error?.message ?? error)));
+      return;
+    }
+    this.worker.onmessage = ({ data }) => this.receive(data);
+    // A worker script that cannot load (404, wrong MIME, no module workers) ends here.
+    this.worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.fail(event.message || "worker");
+    };
+  }
+
+  receive(data) {
+    if (data.type === "ready") {
+      this.state = "ready";
+      this.engineVersion = data.engine;
+      this.onReady(data);
+    } else if (data.type === "failed") {
+      this.fail(data.reason);
+    } else if (this.pending.has(data.id)) {
+      const { resolve, reject } = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      if (data.type === "result") resolve(data.result);
+      else reject(new Error(data.reason));
+    }
+  }
+
+  fail(reason) {
+    if (this.state === "failed") return;
+    this.state = "failed";
+    this.worker?.terminate();
+    for (const { reject } of this.pending.values()) reject(new Error(reason));
+    this.pending.clear();
+    this.onFailed(reason);
+  }
+
+  score(src, answers) {
+    if (this.state === "failed") return Promise.reject(new Error("engine unavailable"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: "score", id, src, answers });
+    });
+  }
+}
