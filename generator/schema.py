@@ -71,7 +71,9 @@ class _Checker:
         line = 1
         if isinstance(where, Mapping):
             line = where.key_lines.get(key, where.line) if key else where.line
-        self.problems.append(Problem(self.file, line, path or "(file)", message))
+        problem = Problem(self.file, line, path or "(file)", message)
+        if problem not in self.problems:  # a shared band set is checked once per scale using it
+            self.problems.append(problem)
 
     def mapping(self, node: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> bool:
         """Check ``node`` is a mapping with all ``required`` keys and no unknown key."""
@@ -326,6 +328,7 @@ def _scales(check: _Checker, data: dict, items: dict[str, dict], band_sets: dict
             _guide(check, scale, path)
         scale_range = _scale_range(check, scale, items, path)
         bands = scale.get("bands")
+        bands_path = f"band_sets.{bands}" if isinstance(bands, str) else f"{path}.bands"
         if isinstance(bands, str):
             if bands not in band_sets:
                 check.fail(f"{path}.bands", f"names an unknown band set {bands!r}", scale, "bands")
@@ -333,7 +336,7 @@ def _scales(check: _Checker, data: dict, items: dict[str, dict], band_sets: dict
             else:
                 bands = band_sets[bands]
         if scale_range and isinstance(bands, list):
-            _bands(check, bands, f"{path}.bands", scale_range, scale)
+            _bands(check, bands, bands_path, scale_range, scale)
         elif not isinstance(bands, list) and "bands" in scale and not isinstance(scale["bands"], str):
             check.fail(f"{path}.bands", "expected a list of bands or the name of a band set", scale, "bands")
         if scale_id:

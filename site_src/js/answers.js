@@ -46,10 +46,10 @@ export function writeAnswers(form, answers) {
   return applied;
 }
 
-// Required items, from the markup: a radio group inside a fieldset marked aria-required.
+// Required items, from the markup: the question (fieldset or textarea) marked data-required.
 export function requiredItems(form) {
   const names = new Set();
-  for (const group of form.querySelectorAll("[aria-required=true]")) {
+  for (const group of form.querySelectorAll("[data-required]")) {
     const input = group.matches("textarea") ? group : group.querySelector("input");
     if (input) names.add(input.name);
   }

@@ -15,9 +15,30 @@ async function fetchText(url) {
   return response.text();
 }
 
+const START_LIMIT_MS = 180_000;
+
+// Pyodide reports a WebAssembly start that failed with console.warn and leaves loadPyodide
+// pending for ever; turn that report (or a start that never ends) into an error.
+function startFailure() {
+  return new Promise((_, reject) => {
+    for (const level of ["warn", "error"]) {
+      const original = console[level];
+      console[level] = (...args) => {
+        original(...args);
+        if (String(args[0]).includes("wasm instantiation failed")) reject(new Error("pyodide.asm.wasm"));
+      };
+    }
+    setTimeout(() => reject(new Error(`timeout ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
+  });
+}
+
 async function start() {
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
-  const pyodide = await loadPyodide({ indexURL: runtimeUrl.href });
+  const pyodide = await Promise.race([
+    // packageBaseUrl keeps Pyodide's default package CDN out of reach: everything comes from this site.
+    loadPyodide({ indexURL: runtimeUrl.href, packageBaseUrl: runtimeUrl.href }),
+    startFailure(),
+  ]);
   pyodide.FS.writeFile("/home/pyodide/kasibi_engine.py", await fetchText(engineUrl.href));
   const engine = pyodide.pyimport("kasibi_engine");
   const python = pyodide.runPython("import sys; sys.version.split()[0]");

@@ -1,0 +1,54 @@
+# Two commands do all the set-up on a fresh machine (see README):
+#   make serve   build the site and serve it at http://127.0.0.1:8000
+#   make test    run every test (installs Debian's chromium first if it is missing)
+
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve dev build test lint bench clean
+
+# Python dependencies, exact versions from requirements.lock.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+# The pinned Pyodide runtime (npm checks the integrity hash in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.installed node_modules/.installed
+
+build: deps
+	$(BIN)/mkdocs build --strict
+
+# The built site, served as any static server would serve it (what schools host).
+serve: build
+	@echo "Serving the site at http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory site
+
+# For authors: rebuilds and reloads the page on every save.
+dev: deps
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
+
+# Browser tests need Debian's chromium; Playwright's own browser download does not work offline.
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+lint: deps
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+
+test: deps /usr/bin/chromium lint
+	$(BIN)/python -m pytest
+
+bench: build
+	$(BIN)/python bench/engine_ready.py
+
+clean:
+	rm -rf site dist .pytest_cache

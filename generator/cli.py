@@ -1,0 +1,64 @@
+"""Command line: ``python -m generator validate|score|build``.
+
+validate [FOLDER]                 check every instrument; problems as file:line: field: message
+score INSTRUMENT ANSWERS.json     score one answers file in CPython and print the result
+build [mkdocs build options]      build the site (MkDocs with this project's plugin)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from . import engine
+from .schema import InstrumentError, load_folder, load_instrument
+
+
+def _validate(args: argparse.Namespace) -> int:
+    try:
+        instruments = load_folder(Path(args.folder))
+    except InstrumentError as error:
+        print(error, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"{len(instruments)} instrument(s) valid: {', '.join(instruments)}")
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    try:
+        instrument = load_instrument(Path(args.instrument))
+        answers = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+        result = engine.score(instrument, answers)
+    except InstrumentError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except (OSError, json.JSONDecodeError, engine.AnswerError) as error:
+        print(f"{args.answers}: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    return subprocess.call([sys.executable, "-m", "mkdocs", "build", "--strict", *args.mkdocs_args])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check every instrument file")
+    validate.add_argument("folder", nargs="?", default="assessments")
+    validate.set_defaults(run=_validate)
+    score = commands.add_parser("score", help="score an answers file with the CPython engine")
+    score.add_argument("instrument", help="an instrument YAML file")
+    score.add_argument("answers", help="a JSON object of item id → answer")
+    score.set_defaults(run=_score)
+    build = commands.add_parser("build", help="build the site into site/")
+    build.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
+    build.set_defaults(run=_build)
+    args = parser.parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,109 @@
+"""Shared fixtures: the built site (once per run), a local static server, headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.schema import load_instrument
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def build_site(out: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built once per run; KASIBI_SITE=<folder> reuses a build (quick local iterations)."""
+    if os.environ.get("KASIBI_SITE"):
+        return Path(os.environ["KASIBI_SITE"]).resolve()
+    out = tmp_path_factory.mktemp("build") / "site"
+    done = build_site(out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def flagship() -> dict:
+    return load_instrument(ROOT / "assessments" / "cycle-self-assessment.yml")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class StaticServer:
+    """Serves a folder on 127.0.0.1, optionally under a sub-path (``/kasibi/``) as schools do."""
+
+    def __init__(self, site: Path, root: Path, prefix: str):
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/{prefix}"
+        self.site = site
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "") -> str:
+        return self.base + path
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve(site_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """serve(prefix) → a StaticServer for the built site at http://127.0.0.1:port/<prefix>."""
+    servers: dict[str, StaticServer] = {}
+
+    def start(prefix: str = "") -> StaticServer:
+        if prefix not in servers:
+            root = site_dir
+            if prefix:
+                root = tmp_path_factory.mktemp("subpath")
+                (root / prefix.strip("/")).symlink_to(site_dir, target_is_directory=True)
+            servers[prefix] = StaticServer(site_dir, root, prefix)
+        return servers[prefix]
+
+    yield start
+    for server in servers.values():
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,193 @@
+"""Malformed instruments fail with the file, the line and the field named, never a traceback."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, build_site
+
+from generator.schema import InstrumentError, load_instrument
+
+FLAGSHIP = ROOT / "assessments" / "cycle-self-assessment.yml"
+VALID = yaml.safe_load(FLAGSHIP.read_text(encoding="utf-8"))
+
+
+def broken(change: Callable[[dict], None]) -> dict:
+    data = copy.deepcopy(VALID)
+    change(data)
+    return data
+
+
+def write(folder: Path, data: dict, name: str = "cycle-self-assessment") -> Path:
+    path = folder / f"{name}.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path, **kwargs) -> list[str]:
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument(path, **kwargs)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def _set(path: list, value):
+    def change(data):
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+
+    return change
+
+
+def _delete(path: list):
+    def change(data):
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+
+    return change
+
+
+CASES = {
+    "unknown top-level key": (_set(["colour"], "teal"), "colour: unknown key"),
+    "unknown item key": (_set(["sections", 0, "items", 0, "promt"], "?"), "sections[0].items[0].promt: unknown key"),
+    "duplicate item id": (
+        _set(["sections", 1, "items", 0, "id"], "action-level"),
+        "sections[1].items[0].id: duplicate item id 'action-level'",
+    ),
+    "duplicate section id": (_set(["sections", 2, "id"], "action"), "sections[2].id: duplicate section id"),
+    "option without a value": (
+        _delete(["sections", 0, "items", 0, "options", 2, "value"]),
+        "sections[0].items[0].options[2].value: missing",
+    ),
+    "option with an empty value": (
+        _set(["sections", 0, "items", 1, "options", 0, "value"], ""),
+        "sections[0].items[1].options[0].value: an option needs a value",
+    ),
+    "duplicate option value": (
+        _set(["sections", 0, "items", 0, "options", 1, "value"], 1),
+        "sections[0].items[0].options[1].value: duplicate option value '1'",
+    ),
+    "overlapping bands": (_set(["band_sets", "categories", 2, "from"], 2.5), "overlaps the band before it"),
+    "bands with a gap": (_set(["band_sets", "categories", 3, "from"], 4.5), "leaves a gap from 4 to 4.5"),
+    "bands short of the top": (
+        _set(["band_sets", "categories", 4, "to"], 4.5),
+        "must end at the scale's highest value 5",
+    ),
+    "missing Kazakh title": (_set(["title"], ""), "title: missing Kazakh text"),
+    "missing Kazakh prompt": (
+        _delete(["sections", 3, "items", 0, "prompt"]),
+        "sections[3].items[0].prompt: missing Kazakh text",
+    ),
+    "translation without Kazakh": (
+        _set(["sections", 0, "items", 0, "options", 0, "text"], {"ru": "Проводит уроки"}),
+        "sections[0].items[0].options[0].text: missing Kazakh text",
+    ),
+    "rule naming an unknown scale": (
+        _set(["rules", 1, "scales", 2], "reflexion"),
+        "rules[1].scales[2]: names an unknown scale 'reflexion'",
+    ),
+    "scale naming an unknown item": (
+        _set(["scales", 0, "items"], ["action-levl"]),
+        "scales[0].items[0]: names an unknown item",
+    ),
+    "unknown band set": (_set(["scales", 4, "bands"], "categorys"), "scales[4].bands: names an unknown band set"),
+    "unknown rule kind": (_set(["rules", 0, "kind"], "median"), "rules[0].kind: expected one of"),
+    "next step without a growth zone": (_delete(["rules", 0]), "needs an 'extremes' rule before it"),
+    "published key without citation": (
+        _set(["provenance", "kind"], "published"),
+        "provenance.citation: missing Kazakh text",
+    ),
+    "unknown provenance": (
+        _set(["provenance", "kind"], "official"),
+        "provenance.kind: expected one of: source, published, authored",
+    ),
+    "rating upside down": (
+        _set(["sections", 0, "items", 0], {"id": "r", "type": "rating", "prompt": "Бағалаңыз", "min": 10, "max": 0}),
+        "sections[0].items[0].max: must be greater than min",
+    ),
+    "id not matching the file": (_set(["id"], "cycle"), "id: must match the file name 'cycle-self-assessment'"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_malformed_instrument_names_file_line_and_field(tmp_path, case):
+    change, expected = CASES[case]
+    path = write(tmp_path, broken(change))
+    problems = problems_of(path)
+    assert any(expected in problem for problem in problems), problems
+    for problem in problems:
+        file, line, _ = problem.split(":", 2)
+        assert file.endswith("cycle-self-assessment.yml") and int(line) >= 1
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
+    data = broken(lambda d: (_set(["colour"], 1)(d), _set(["title"], "")(d), _set(["rules", 1, "scales", 0], "x")(d)))
+    assert len(problems_of(write(tmp_path, data))) == 3
+
+
+def test_line_numbers_point_at_the_field(tmp_path):
+    path = tmp_path / "cycle-self-assessment.yml"
+    path.write_text(FLAGSHIP.read_text(encoding="utf-8").replace("    guide: model/cycle/design.md", "    gide: x"))
+    problem = next(p for p in problems_of(path) if "gide" in p)
+    line = int(problem.split(":")[1])
+    assert path.read_text(encoding="utf-8").splitlines()[line - 1].strip().startswith("gide:")
+
+
+def test_duplicate_yaml_key_is_an_error_with_its_line(tmp_path):
+    path = tmp_path / "cycle-self-assessment.yml"
+    text = FLAGSHIP.read_text(encoding="utf-8").replace("minutes: 15", "minutes: 15\nminutes: 20")
+    path.write_text(text, encoding="utf-8")
+    [problem] = problems_of(path)
+    assert "duplicate key 'minutes'" in problem
+    assert int(problem.split(":")[1]) == text.splitlines().index("minutes: 20") + 1
+
+
+def test_broken_yaml_is_reported_not_raised(tmp_path):
+    path = tmp_path / "cycle-self-assessment.yml"
+    path.write_text("id: x\nsections: [\n  - a\n", encoding="utf-8")
+    [problem] = problems_of(path)
+    assert "not valid YAML" in problem
+
+
+def test_guide_to_a_missing_page_is_an_error(tmp_path):
+    path = write(tmp_path, VALID)
+    problems = problems_of(path, pages={"model/cycle/action.md"})
+    assert any(
+        "sections[1].guide: links to a page that does not exist: docs/model/cycle/analysis.md" in p for p in problems
+    )
+
+
+def test_cli_validate_reports_problems_without_traceback(tmp_path):
+    write(tmp_path, broken(_set(["title"], "")))
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", str(tmp_path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 1
+    assert "title: missing Kazakh text" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_malformed_instrument_stops_the_build_without_traceback(tmp_path):
+    folder = tmp_path / "assessments"
+    folder.mkdir()
+    write(folder, broken(_set(["band_sets", "categories", 3, "from"], 4.5)))
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace(
+        "  - kasibi ", f"  - kasibi:\n      assessments: {folder}\n      site_src: {ROOT / 'site_src'}\n #", 1
+    )
+    config = f"docs_dir: {ROOT / 'docs'}\n" + config
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    done = build_site(tmp_path / "site", tmp_path / "mkdocs.yml")
+    assert done.returncode != 0
+    assert "cycle-self-assessment.yml:" in done.stderr
+    assert done.stderr.count("band_sets.categories[3].from: leaves a gap from 4 to 4.5") == 1
+    assert "Traceback" not in done.stderr
