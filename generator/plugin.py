@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from . import engine
 from .blocks.instrument import PLACEHOLDER_CLASS
 from .i18n import Catalogue, CatalogueError, load_catalogue
+from .offline import OfflinePatchError, make_offline
 from .render import render_instrument
 from .runtime import RuntimeMissingError, runtime_files
 from .schema import InstrumentError, load_folder
@@ -103,6 +104,13 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             return render_instrument(self.instruments[instrument_id], self.catalogue, src)
 
         return PLACEHOLDER.sub(form, html)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        # Vendor files are final only now; strip the CDN fallbacks they carry.
+        try:
+            make_offline(Path(config.site_dir))
+        except OfflinePatchError as error:
+            raise PluginError(str(error)) from None
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         # Authors edit instruments and browser code while `mkdocs serve` runs.
