@@ -1,0 +1,119 @@
+"""How long until a teacher's answers can be scored, against the bare Pyodide floor.
+
+Side by side in one run, in headless Chromium against the built site on 127.0.0.1:
+- bare:   a page whose module worker only runs loadPyodide() from the site's runtime;
+- ours:   the instrument page until its engine reports ready, then one scoring round trip.
+Each is measured cold (new browser context: empty cache) and warm (reload in the same context).
+Prints milliseconds and the ratio ours / bare. Usage: python bench/engine_ready.py [SITE_DIR] [ROUNDS]
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare</title>
+<script type="module">
+const started = performance.now();
+const worker = new Worker(new URL("./bare-worker.js", location.href), {type: "module"});
+worker.onmessage = () => { window.readyMs = performance.now() - started; };
+</script>"""
+BARE_WORKER = """import { loadPyodide } from "./assets/pyodide/pyodide.mjs";
+const runtime = new URL("./assets/pyodide/", import.meta.url).href;
+await loadPyodide({ indexURL: runtime, packageBaseUrl: runtime });
+postMessage("ready");"""
+OURS = """() => new Promise((resolve) => {
+  const line = document.querySelector("[data-engine-status]");
+  const done = () => resolve(performance.now());
+  if (line.dataset.engineStatus === "ready") done();
+  new MutationObserver(() => line.dataset.engineStatus === "ready" && done())
+    .observe(line, { attributes: true });
+})"""
+ANSWER_ALL = """() => { for (const stage of ["action", "analysis", "reflection", "design", "trial"]) {
+  const input = document.querySelector(`input[name=${stage}-level][value="3"]`);
+  input.checked = true; input.dispatchEvent(new Event("change", { bubbles: true })); } }"""
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def bare(page, url: str) -> float:
+    page.goto(url + "bare.html")
+    page.wait_for_function("window.readyMs !== undefined", timeout=120_000)
+    return page.evaluate("window.readyMs")
+
+
+def ours(page, url: str) -> tuple[float, float]:
+    page.goto(url + "assessments/cycle-self-assessment/")
+    ready = page.evaluate(OURS)
+    started = page.evaluate("performance.now()")
+    page.evaluate(ANSWER_ALL)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    scored = page.evaluate("performance.now()") - started
+    return ready, scored  # performance.now() counts from the navigation start
+
+
+def main() -> None:
+    site = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "site"
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp, "site")
+        shutil.copytree(site, copy)
+        (copy / "bare.html").write_text(BARE_PAGE, encoding="utf-8")
+        (copy / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
+        httpd, url = serve(copy)
+        samples: dict[str, list[float]] = {
+            k: [] for k in ("bare cold", "ours cold", "bare warm", "ours warm", "score round trip")
+        }
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for _ in range(rounds):
+                for name, measure in (("bare", bare), ("ours", ours)):
+                    context = browser.new_context()
+                    page = context.new_page()
+                    cold = measure(page, url)
+                    warm = measure(page, url)
+                    samples[f"{name} cold"].append(cold if name == "bare" else cold[0])
+                    samples[f"{name} warm"].append(warm if name == "bare" else warm[0])
+                    if name == "ours":
+                        samples["score round trip"] += [cold[1], warm[1]]
+                    context.close()
+            browser.close()
+        httpd.shutdown()
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    print(f"rounds: {rounds} (medians, ms; headless Chromium, 127.0.0.1, {time.strftime('%Y-%m-%d')})")
+    for name, value in median.items():
+        print(f"  {name:18} {value:8.0f}")
+    for temperature in ("cold", "warm"):
+        ratio = median[f"ours {temperature}"] / median[f"bare {temperature}"]
+        print(f"  ours/bare {temperature:8} {ratio:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
