@@ -146,6 +146,7 @@ def _scale_result(scale: dict[str, Any], points: dict[str, float]) -> Result:
         "band_label": band["label"],
         "band_rank": scale["bands"].index(band) + 1,
         "band_text": band.get("text", ""),
+        "ticks": [b["from"] for b in scale["bands"][1:]],
         "guide": scale.get("guide", ""),
     }
 

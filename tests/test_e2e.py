@@ -47,14 +47,14 @@ def test_complete_reload_and_restore(page, serve, prefix):
     report = page.inner_text("[data-result]")
     for category in set(EXPECTED):
         assert category in report
-    bands = page.eval_on_selector_all(".kasibi-profile td[data-band]", "cells => cells.map(c => c.textContent)")
+    bands = page.eval_on_selector_all("[data-profile] td[data-band]", "cells => cells.map(c => c.textContent)")
     assert bands == EXPECTED
     assert page.get_attribute("[data-growth-zone]", "data-growth-zone") == "analysis"
     assert page.get_attribute("[data-next-label]", "data-next-label") == "Педагог-модератор"
     assert "сайт авторлары" in page.inner_text(".kasibi-how")
     assert page.locator(".kasibi-chart").count() == 1
     # The guide link resolves inside the site, under the sub-path too.
-    href = page.eval_on_selector(".kasibi-profile a", "a => a.href")
+    href = page.eval_on_selector("[data-profile] a", "a => a.href")
     assert href == server.url("model/cycle/action/")
 
     page.reload()
@@ -64,7 +64,7 @@ def test_complete_reload_and_restore(page, serve, prefix):
     assert page.is_checked("input[name=design-evidence][value=plan]")
     page.wait_for_selector("[data-engine-status=ready]", timeout=60_000)
     assert (
-        page.eval_on_selector_all(".kasibi-profile td[data-band]", "cells => cells.map(c => c.textContent)") == EXPECTED
+        page.eval_on_selector_all("[data-profile] td[data-band]", "cells => cells.map(c => c.textContent)") == EXPECTED
     )
     assert outside(page) == []
     assert page.errors == []
@@ -78,7 +78,7 @@ def test_keyboard_alone_completes_the_form(page, serve):
         page.keyboard.press("Space")
         page.keyboard.press("ArrowDown")  # moves the radio choice to the next statement
     page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
-    bands = page.eval_on_selector_all(".kasibi-profile td[data-band]", "cells => cells.map(c => c.textContent)")
+    bands = page.eval_on_selector_all("[data-profile] td[data-band]", "cells => cells.map(c => c.textContent)")
     assert bands == ["Педагог-модератор"] * 5
 
 

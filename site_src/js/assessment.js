@@ -30,6 +30,10 @@ class InstrumentPage {
     this.form.addEventListener("input", () => this.changed());
     root.querySelector("[data-action=clear]").addEventListener("click", () => this.clear());
     root.querySelector("[data-action=print]").addEventListener("click", () => window.print());
+    // Paper has no clicks: print the evidence lists opened.
+    window.addEventListener("beforeprint", () => {
+      for (const details of this.report.querySelectorAll("details")) details.open = true;
+    });
   }
 
   say(text) {
@@ -73,6 +77,9 @@ class InstrumentPage {
     this.progress.textContent = this.t("progress", {
       answered: this.required.length - missing.length, required: this.required.length,
     });
+    if (!missing.length) {
+      this.progress.append(" ", h("a", { href: `#${this.report.getAttribute("aria-labelledby")}` }, this.t("result.go")));
+    }
     if (missing.length) {
       const sections = new Set(missing.map((name) => this.form.querySelector(`[name="${CSS.escape(name)}"]`)
         .closest(".kasibi-section").querySelector("legend").textContent));

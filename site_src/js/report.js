@@ -35,7 +35,7 @@ function profile(t, result) {
   return [
     h("h3", null, t("result.profile")),
     barChart(result.scales, t("result.chart_title", { title: result.title })),
-    h("table", { class: "kasibi-profile" },
+    h("table", { "data-profile": "" },
       h("tbody", null, result.scales.map((scale) => h("tr", { "data-scale": scale.id },
         h("th", { scope: "row" }, scale.title),
         h("td", { "data-band": scale.band }, scale.band_label),
