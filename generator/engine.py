@@ -10,9 +10,9 @@ Computation, in order:
 1. every answer is checked against its item (type, allowed values, range);
 2. each item gives points (a choice: its option's points; ticks: the sum of the
    ticked options' points; a rating: the number itself; free text: none);
-3. each scale aggregates its items' points (``sum`` or ``mean``) and is placed
-   in the band whose ``[from, to)`` range holds the value (the last band also
-   holds its ``to``);
+3. each scale aggregates its items' points (``sum``, ``mean``, or ``percent`` of
+   the possible range) and is placed in the band whose ``[from, to)`` range
+   holds the value (the last band also holds its ``to``);
 4. the instrument's rules, in their order, add conclusions to the result.
 """
 
@@ -66,6 +66,46 @@ def score_json(instrument_json: str, answers_json: str) -> str:
     except AnswerError as error:
         return json.dumps({"error": str(error)}, ensure_ascii=False)
     return json.dumps(result, ensure_ascii=False)
+
+
+def compare(older: Result, newer: Result) -> Result:
+    """What rose and what fell between two complete results of the same instrument."""
+    if older.get("instrument") != newer.get("instrument"):
+        raise AnswerError("results of different instruments cannot be compared")
+    before = {scale["id"]: scale for scale in older.get("scales", [])}
+    changes = []
+    for scale in newer.get("scales", []):
+        old = before.get(scale["id"])
+        if old is None:
+            continue
+        delta = round(scale["value"] - old["value"], 2)
+        changes.append(
+            {
+                "scale": scale["id"],
+                "title": scale["title"],
+                "before": old["value"],
+                "after": scale["value"],
+                "delta": delta,
+                "before_band": old["band_label"],
+                "after_band": scale["band_label"],
+                "direction": "up" if delta > 0 else "down" if delta < 0 else "same",
+            }
+        )
+    return {
+        "instrument": newer["instrument"],
+        "same_version": older.get("instrument_version") == newer.get("instrument_version"),
+        "changes": changes,
+        "rose": [c["scale"] for c in changes if c["direction"] == "up"],
+        "fell": [c["scale"] for c in changes if c["direction"] == "down"],
+    }
+
+
+def compare_json(older_json: str, newer_json: str) -> str:
+    """JSON boundary of ``compare`` for the Web Worker."""
+    try:
+        return json.dumps(compare(json.loads(older_json), json.loads(newer_json)), ensure_ascii=False)
+    except (AnswerError, KeyError, TypeError) as error:
+        return json.dumps({"error": f"cannot compare: {error}"}, ensure_ascii=False)
 
 
 # --- answers ---------------------------------------------------------------
@@ -133,7 +173,13 @@ def _points(item: dict[str, Any], answer: Any) -> float:
 def _scale_result(scale: dict[str, Any], points: dict[str, float]) -> Result:
     values = [points.get(item_id, 0) for item_id in scale["items"]]
     total = sum(values)
-    value = total / len(values) if scale["aggregate"] == "mean" else total
+    if scale["aggregate"] == "mean":
+        value = total / len(values)
+    elif scale["aggregate"] == "percent":
+        low, high = scale["points_range"]
+        value = (total - low) / (high - low) * 100
+    else:
+        value = total
     value = round(value, 2)
     band = band_for(scale["bands"], value)
     return {
@@ -223,6 +269,90 @@ def _rule_focus_lists(rule: dict[str, Any], ctx: _Context, result: Result) -> No
     result["focus"] = {name: section["lists"].get(name, []) for name in rule["lists"]}
 
 
+def _rule_gaps(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """Per scale, the items not yet at their highest answer (e.g. "partly" or "not yet")."""
+    gaps = []
+    for scale_id in rule["scales"]:
+        missing = []
+        for item_id in ctx.scale_specs[scale_id]["items"]:
+            item = ctx.items[item_id]
+            answer = ctx.answers.get(item_id)
+            if item["type"] == "checks":
+                missing += [o["text"] for o in item["options"] if o["points"] > 0 and o["value"] not in (answer or [])]
+            elif item["type"] == "choice":
+                chosen = _option(item, answer)
+                if chosen["points"] < max(o["points"] for o in item["options"]):
+                    missing.append(f"{item['prompt']} — {chosen['label'] or chosen['text']}")
+            elif answer < item["max"]:
+                missing.append(f"{item['prompt']} — {answer}")
+        gaps.append({"scale": scale_id, "title": ctx.scales[scale_id]["title"], "items": missing})
+    result["gaps"] = gaps
+
+
+def _rule_ladder(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """Placement on an ordered ladder of scales: the last step reached while every step below it is reached.
+
+    A step is reached when its scale's value is at least ``threshold``. The next step lists what is still
+    unticked on it and the section lists named in ``lists`` (e.g. recommended activities).
+    """
+    steps = [
+        {
+            "scale": s,
+            "title": ctx.scales[s]["title"],
+            "value": ctx.scales[s]["value"],
+            "reached": ctx.scales[s]["value"] >= rule["threshold"],
+        }
+        for s in rule["scales"]
+    ]
+    rank = 0
+    while rank < len(steps) and steps[rank]["reached"]:
+        rank += 1
+    placement = {
+        "rank": rank,
+        "label": steps[rank - 1]["title"] if rank else rule["below_first"],
+        "steps": steps,
+        "threshold": rule["threshold"],
+        "next": None,
+    }
+    if rank < len(steps):
+        scale_id = steps[rank]["scale"]
+        spec = ctx.scale_specs[scale_id]
+        missing = [
+            o["text"]
+            for item_id in spec["items"]
+            if ctx.items[item_id]["type"] == "checks"
+            for o in ctx.items[item_id]["options"]
+            if o["value"] not in ctx.answers.get(item_id, [])
+        ]
+        section = ctx.sections.get(spec["section"], {"lists": {}})
+        placement["next"] = {
+            "scale": scale_id,
+            "title": steps[rank]["title"],
+            "missing": missing,
+            "lists": {name: section["lists"].get(name, []) for name in rule.get("lists", [])},
+            "guide": ctx.scales[scale_id]["guide"],
+        }
+    result["ladder"] = placement
+
+
+def _rule_card(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """Every answer in readable form, in the form's order: the saved card of a reflection or survey."""
+    card = []
+    for section in ctx.instrument["sections"]:
+        for item in section["items"]:
+            answer = ctx.answers.get(item["id"])
+            if answer is None:
+                continue
+            if item["type"] == "choice":
+                text = _option(item, answer)["text"]
+            elif item["type"] == "checks":
+                text = "; ".join(o["text"] for o in item["options"] if o["value"] in answer)
+            else:
+                text = str(answer)
+            card.append({"section": section["title"], "item": item["id"], "prompt": item["prompt"], "answer": text})
+    result["card"] = card
+
+
 def _rule_evidence(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
     """Per scale: which evidence the teacher ticked and which is still to collect."""
     evidence = []
@@ -249,5 +379,8 @@ RULES: dict[str, Callable[[dict[str, Any], _Context, Result], None]] = {
     "next-step": _rule_next_step,
     "focus-lists": _rule_focus_lists,
     "evidence": _rule_evidence,
+    "gaps": _rule_gaps,
+    "ladder": _rule_ladder,
+    "card": _rule_card,
 }
 """Rule kinds an instrument may use; the schema checks names against this table."""

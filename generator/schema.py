@@ -31,8 +31,8 @@ IDENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INSTRUMENT_KINDS = ("assessment", "survey")
 PROVENANCE_KINDS = ("source", "published", "authored")
 ITEM_TYPES = ("choice", "checks", "rating", "text")
-AGGREGATES = ("sum", "mean")
-CHARTS = ("bars", "none")
+AGGREGATES = ("sum", "mean", "percent")
+CHARTS = ("bars", "radar", "ladder", "none")
 TIES = ("first", "last")
 TEXT_LIMIT = 4000
 
@@ -352,6 +352,11 @@ def _scale_range(check: _Checker, scale: dict, items: dict[str, dict], path: str
         if found is None:
             check.fail(f"{path}.items[{i}]", f"names an unknown item {item_id!r}", scale, "items")
             return None
+        node = found["node"]
+        if node.get("type") in ("choice", "rating") and node.get("required") is False:
+            check.fail(
+                f"{path}.items[{i}]", f"item {item_id!r} is optional; a scale needs every answer", scale, "items"
+            )
         span = item_span(found["node"])
         if span is None:
             check.fail(
@@ -367,6 +372,11 @@ def _scale_range(check: _Checker, scale: dict, items: dict[str, dict], path: str
         return None
     if scale.get("aggregate") == "mean":
         return sum(lows) / len(lows), sum(highs) / len(highs)
+    if scale.get("aggregate") == "percent":
+        if sum(highs) == sum(lows):
+            check.fail(f"{path}.items", "a percent scale needs items whose points can vary", scale, "items")
+            return None
+        return 0, 100
     return sum(lows), sum(highs)
 
 
@@ -427,7 +437,11 @@ _RULE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "next-step": (("at_top",), ()),
     "focus-lists": (("lists",), ()),
     "evidence": (("scales",), ()),
+    "gaps": (("scales",), ()),
+    "ladder": (("scales", "threshold", "below_first"), ("lists",)),
+    "card": ((), ()),
 }
+TEXT_RULE_FIELDS = ("at_top", "below_first")
 _NEEDS_GROWTH_ZONE = ("next-step", "focus-lists")
 
 
@@ -463,8 +477,16 @@ def _rules(check: _Checker, data: dict, items: dict[str, dict], scales: dict[str
             for scale_id in zone_scales if kind == "focus-lists" else rule.get("scales") or []:
                 if scale_id in scales and "section" not in scales[scale_id]:
                     check.fail(f"{path}.kind", f"scale {scale_id!r} has no section to read from", rule, "kind")
-        if kind == "focus-lists" and not isinstance(rule.get("lists"), list):
+        if kind in ("focus-lists", "ladder") and not isinstance(rule.get("lists", []), list):
             check.fail(f"{path}.lists", "expected a list of list names", rule, "lists")
+        if kind == "ladder":
+            check.text(rule, "below_first", path)
+            threshold = rule.get("threshold")
+            if not (_is_number(threshold) and 0 < threshold <= 100):
+                check.fail(f"{path}.threshold", "expected a percentage above 0 and at most 100", rule, "threshold")
+            for scale_id in rule.get("scales") or []:
+                if scale_id in scales and scales[scale_id].get("aggregate") != "percent":
+                    check.fail(f"{path}.scales", f"scale {scale_id!r} must use aggregate: percent", rule, "scales")
 
 
 # --- compilation -----------------------------------------------------------
@@ -499,9 +521,12 @@ def compile_instrument(data: dict, lang: str = "kk", link: Callable[[str], str] 
     for scale in data.get("scales", []):
         bands = band_sets[scale["bands"]] if isinstance(scale["bands"], str) else scale["bands"]
         spans = [item_span(items_by_id[item_id]) for item_id in scale["items"]]
-        low, high = sum(s[0] for s in spans), sum(s[1] for s in spans)
+        points_range = [sum(s[0] for s in spans), sum(s[1] for s in spans)]
+        low, high = points_range
         if scale["aggregate"] == "mean":
             low, high = low / len(spans), high / len(spans)
+        elif scale["aggregate"] == "percent":
+            low, high = 0, 100
         scales.append(
             {
                 "id": scale["id"],
@@ -509,6 +534,7 @@ def compile_instrument(data: dict, lang: str = "kk", link: Callable[[str], str] 
                 "section": scale.get("section", ""),
                 "items": list(scale["items"]),
                 "aggregate": scale["aggregate"],
+                "points_range": points_range,
                 "min": low,
                 "max": high,
                 "bands": [
@@ -526,7 +552,7 @@ def compile_instrument(data: dict, lang: str = "kk", link: Callable[[str], str] 
         )
     rules = []
     for rule in data.get("rules", []):
-        compiled = {key: (text(value) if key == "at_top" else value) for key, value in rule.items()}
+        compiled = {key: (text(value) if key in TEXT_RULE_FIELDS else value) for key, value in rule.items()}
         if rule["kind"] == "extremes":
             compiled.setdefault("ties", "first")
         rules.append(compiled)
