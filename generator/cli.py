@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 
 from . import engine
-from .schema import InstrumentError, load_folder, load_instrument
+from .checker import ValidationError
+from .schema import load_folder, load_instrument
 
 
 def _validate(args: argparse.Namespace) -> int:
     try:
         instruments = load_folder(Path(args.folder))
-    except InstrumentError as error:
+    except ValidationError as error:
         print(error, file=sys.stderr)
         print(f"{len(error.problems)} problem(s)", file=sys.stderr)
         return 1
@@ -33,7 +34,7 @@ def _score(args: argparse.Namespace) -> int:
         instrument = load_instrument(Path(args.instrument))
         answers = json.loads(Path(args.answers).read_text(encoding="utf-8"))
         result = engine.score(instrument, answers)
-    except InstrumentError as error:
+    except ValidationError as error:
         print(error, file=sys.stderr)
         return 1
     except (OSError, json.JSONDecodeError, engine.AnswerError) as error:

@@ -24,14 +24,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import engine
-from .blocks.instrument import PLACEHOLDER_CLASS
+from .blocks.placeholder import PLACEHOLDER
+from .checker import ValidationError
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .offline import OfflinePatchError, make_offline
-from .render import render_instrument
+from .render import render_instrument, render_results
 from .runtime import RuntimeMissingError, runtime_files
-from .schema import InstrumentError, load_folder
+from .schema import load_folder
 
-PLACEHOLDER = re.compile(rf'<div class="{PLACEHOLDER_CLASS}" data-instrument-id="([^"]*)"></div>')
 INSTRUMENTS_PATH = "assets/instruments"
 ENGINE_PATH = "assets/engine/engine.py"
 PYODIDE_PATH = "assets/pyodide"
@@ -77,13 +77,21 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         try:
             self.instruments = load_folder(Path(self.config.assessments), config.theme["language"], link, pages)
             runtime = runtime_files(Path(config.config_file_path).parent / self.config.pyodide)
-        except InstrumentError as error:
+        except ValidationError as error:
             raise PluginError(f"invalid instruments:\n{error}") from None
         except RuntimeMissingError as error:
             raise PluginError(str(error)) from None
         for instrument_id, instrument in self.instruments.items():
             content = json.dumps(instrument, ensure_ascii=False, separators=(",", ":"))
             files.append(File.generated(config, f"{INSTRUMENTS_PATH}/{instrument_id}.json", content=content))
+        # The results page reads this list to recognise imported results and to link back.
+        catalogue = [
+            {"id": i["id"], "title": i["title"], "version": i["version"], "kind": i["kind"]}
+            for i in self.instruments.values()
+        ]
+        files.append(
+            File.generated(config, f"{INSTRUMENTS_PATH}/index.json", content=json.dumps(catalogue, ensure_ascii=False))
+        )
         files.append(File.generated(config, ENGINE_PATH, abs_src_path=engine.__file__))
         for path in runtime:
             files.append(File.generated(config, f"{PYODIDE_PATH}/{path.name}", abs_src_path=str(path)))
@@ -93,17 +101,18 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         return files
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # Forms are drawn after Markdown so their HTML is never re-parsed as Markdown.
-        def form(match: re.Match) -> str:
-            instrument_id = match.group(1)
-            if instrument_id not in self.instruments:
+        # Blocks are drawn after Markdown so their HTML is never re-parsed as Markdown.
+        def draw(match: re.Match) -> str:
+            kind, block_id = match.groups()
+            if kind == "my-results":
+                return render_results(self.catalogue)
+            if block_id not in self.instruments:
                 known = ", ".join(sorted(self.instruments)) or "none"
-                raise PluginError(f"{page.file.src_uri}: unknown instrument {instrument_id!r} (known: {known})")
-            self.placed[instrument_id] = page.file.src_uri
-            src = f"{INSTRUMENTS_PATH}/{instrument_id}.json"
-            return render_instrument(self.instruments[instrument_id], self.catalogue, src)
+                raise PluginError(f"{page.file.src_uri}: unknown instrument {block_id!r} (known: {known})")
+            self.placed[block_id] = page.file.src_uri
+            return render_instrument(self.instruments[block_id], self.catalogue, f"{INSTRUMENTS_PATH}/{block_id}.json")
 
-        return PLACEHOLDER.sub(form, html)
+        return PLACEHOLDER.sub(draw, html)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         # Vendor files are final only now; strip the CDN fallbacks they carry.

@@ -13,7 +13,7 @@ from .i18n import Catalogue
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("generator", "templates"),
+        loader=PackageLoader("generator", "html"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -35,3 +35,9 @@ def render_instrument(instrument: dict[str, Any], catalogue: Catalogue, src: str
     """The form and the empty report region; ``src`` is the compiled JSON's site path."""
     template = _environment().get_template("instrument.html")
     return template.render(i=instrument, ui=catalogue.ui, ui_json=catalogue.ui_json(), src=src)
+
+
+def render_results(catalogue: Catalogue) -> str:
+    """The frame of the "my results" page; the browser fills it from localStorage."""
+    template = _environment().get_template("results.html")
+    return template.render(ui=catalogue.ui, ui_json=catalogue.ui_json())

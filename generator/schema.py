@@ -19,137 +19,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import engine
-from .yamlfile import Mapping, YamlError, load
+from .checker import IDENT, Checker, Problem, is_number, join, kind_of, load_checked, load_each, text_resolver
 
-LANGUAGES = ("kk", "ru", "en")
-IDENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INSTRUMENT_KINDS = ("assessment", "survey")
 PROVENANCE_KINDS = ("source", "published", "authored")
 ITEM_TYPES = ("choice", "checks", "rating", "text")
 AGGREGATES = ("sum", "mean", "percent")
 CHARTS = ("bars", "radar", "ladder", "none")
 TIES = ("first", "last")
-TEXT_LIMIT = 4000
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.path}: {self.message}"
-
-
-class InstrumentError(Exception):
-    """One or more instrument files are invalid; ``problems`` says where and why."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
-# --- the checker -----------------------------------------------------------
-
-
-class _Checker:
-    """Walks one file's data, collecting problems with their field path and line."""
-
-    def __init__(self, file: str, pages: set[str] | None = None):
-        self.file = file
-        self.pages = pages
-        self.problems: list[Problem] = []
-
-    def fail(self, path: str, message: str, where: Any = None, key: str | None = None) -> None:
-        line = 1
-        if isinstance(where, Mapping):
-            line = where.key_lines.get(key, where.line) if key else where.line
-        problem = Problem(self.file, line, path or "(file)", message)
-        if problem not in self.problems:  # a shared band set is checked once per scale using it
-            self.problems.append(problem)
-
-    def mapping(self, node: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> bool:
-        """Check ``node`` is a mapping with all ``required`` keys and no unknown key."""
-        if not isinstance(node, dict):
-            self.fail(path, f"expected a mapping, found {_kind(node)}", node)
-            return False
-        for key in node:
-            if key not in required and key not in optional:
-                allowed = ", ".join(required + optional)
-                self.fail(_join(path, key), f"unknown key (allowed: {allowed})", node, key)
-        for key in required:
-            if key not in node:
-                self.fail(_join(path, key), "missing", node)
-        return True
-
-    def ident(self, node: dict, key: str, path: str) -> str | None:
-        value = node.get(key)
-        if not isinstance(value, str) or not IDENT.match(value):
-            self.fail(_join(path, key), "expected an id of lowercase Latin letters, digits and hyphens", node, key)
-            return None
-        return value
-
-    def text(self, node: dict, key: str, path: str, required: bool = True) -> None:
-        """A text is a string (Kazakh) or a mapping of languages that includes ``kk``."""
-        if key not in node:
-            if required:
-                self.fail(_join(path, key), "missing Kazakh text", node)
-            return
-        value = node[key]
-        field = _join(path, key)
-        if isinstance(value, dict):
-            for lang in value:
-                if lang not in LANGUAGES:
-                    self.fail(f"{field}.{lang}", f"unknown language (allowed: {', '.join(LANGUAGES)})", value, lang)
-            value = value.get("kk")
-        if not isinstance(value, str) or not value.strip():
-            self.fail(field, "missing Kazakh text", node, key)
-        elif len(value) > TEXT_LIMIT:
-            self.fail(field, f"text longer than {TEXT_LIMIT} characters", node, key)
-
-    def choice(self, node: dict, key: str, path: str, allowed: tuple[str, ...]) -> None:
-        if node.get(key) not in allowed:
-            self.fail(_join(path, key), f"expected one of: {', '.join(allowed)}", node, key)
-
-    def number(self, node: dict, key: str, path: str) -> bool:
-        if not _is_number(node.get(key)):
-            self.fail(_join(path, key), "expected a number", node, key)
-            return False
-        return True
-
-    def listing(self, node: dict, key: str, path: str, minimum: int = 1) -> list:
-        value = node.get(key)
-        if not isinstance(value, list) or len(value) < minimum:
-            self.fail(_join(path, key), f"expected a list of at least {minimum}", node, key)
-            return []
-        return value
-
-    def unique(self, seen: dict[str, str], value: str | None, path: str, what: str, node: dict, key: str) -> None:
-        if value is None:
-            return
-        if value in seen:
-            self.fail(path, f"duplicate {what} {value!r} (first at {seen[value]})", node, key)
-        else:
-            seen[value] = path
-
-
-def _join(path: str, key: Any) -> str:
-    return f"{path}.{key}" if path else str(key)
-
-
-def _kind(node: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}.get(type(node), type(node).__name__)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 # --- validation ------------------------------------------------------------
@@ -160,7 +41,7 @@ def validate(data: Any, file: str, expected_id: str | None = None, pages: set[st
 
     ``pages`` (paths under docs/) lets guide links be checked; None skips that check.
     """
-    check = _Checker(file, pages)
+    check = Checker(file, pages)
     top = ("id", "version", "kind", "title", "summary", "provenance", "sections")
     optional = ("minutes", "sources", "intro", "band_sets", "scales", "rules", "report")
     if not check.mapping(data, "", top, optional):
@@ -186,12 +67,15 @@ def validate(data: Any, file: str, expected_id: str | None = None, pages: set[st
     scales = _scales(check, data, items, band_sets)
     _rules(check, data, items, scales)
     report = data.get("report")
-    if report is not None and check.mapping(report, "report", (), ("chart",)) and "chart" in report:
-        check.choice(data["report"], "chart", "report", CHARTS)
+    if report is not None and check.mapping(report, "report", (), ("chart", "plan")):
+        if "chart" in report:
+            check.choice(report, "chart", "report", CHARTS)
+        if "plan" in report:
+            check.ident(report, "plan", "report")
     return check.problems
 
 
-def _provenance(check: _Checker, node: Any) -> None:
+def _provenance(check: Checker, node: Any) -> None:
     if node is None or not check.mapping(node, "provenance", ("kind", "method"), ("citation",)):
         return
     check.choice(node, "kind", "provenance", PROVENANCE_KINDS)
@@ -201,7 +85,7 @@ def _provenance(check: _Checker, node: Any) -> None:
         check.text(node, "citation", "provenance")
 
 
-def _sections(check: _Checker, node: Any) -> dict[str, dict]:
+def _sections(check: Checker, node: Any) -> dict[str, dict]:
     """Validate sections and items; return the valid items by id (with their section id)."""
     items: dict[str, dict] = {}
     section_ids: dict[str, str] = {}
@@ -236,18 +120,18 @@ def _sections(check: _Checker, node: Any) -> dict[str, dict]:
     return items
 
 
-def _guide(check: _Checker, node: dict, path: str) -> None:
+def _guide(check: Checker, node: dict, path: str) -> None:
     value = node["guide"]
     if not isinstance(value, str) or not re.match(r"^[a-z0-9/_-]+\.md(#[\w-]+)?$", value):
         check.fail(
-            _join(path, "guide"), "expected a page path under docs/ like model/cycle/action.md#levels", node, "guide"
+            join(path, "guide"), "expected a page path under docs/ like model/cycle/action.md#levels", node, "guide"
         )
     elif check.pages is not None and value.partition("#")[0] not in check.pages:
         page = value.partition("#")[0]
-        check.fail(_join(path, "guide"), f"links to a page that does not exist: docs/{page}", node, "guide")
+        check.fail(join(path, "guide"), f"links to a page that does not exist: docs/{page}", node, "guide")
 
 
-def _item(check: _Checker, item: Any, path: str) -> str | None:
+def _item(check: Checker, item: Any, path: str) -> str | None:
     base = ("id", "type", "prompt")
     extra = {
         "choice": ("options", "hint", "required"),
@@ -256,7 +140,7 @@ def _item(check: _Checker, item: Any, path: str) -> str | None:
         "text": ("hint", "required", "max_length", "rows"),
     }
     if not isinstance(item, dict):
-        check.fail(path, f"expected a mapping, found {_kind(item)}", item)
+        check.fail(path, f"expected a mapping, found {kind_of(item)}", item)
         return None
     item_type = item.get("type")
     if item_type not in ITEM_TYPES:
@@ -276,7 +160,7 @@ def _item(check: _Checker, item: Any, path: str) -> str | None:
         ok = check.number(item, "min", path) & check.number(item, "max", path)
         if ok and item["min"] >= item["max"]:
             check.fail(f"{path}.max", "must be greater than min", item, "max")
-        if "step" in item and not (_is_number(item["step"]) and item["step"] > 0):
+        if "step" in item and not (is_number(item["step"]) and item["step"] > 0):
             check.fail(f"{path}.step", "expected a positive number", item, "step")
         check.text(item, "min_label", path, required=False)
         check.text(item, "max_label", path, required=False)
@@ -286,7 +170,7 @@ def _item(check: _Checker, item: Any, path: str) -> str | None:
     return item_id
 
 
-def _options(check: _Checker, item: dict, path: str, minimum: int) -> None:
+def _options(check: Checker, item: dict, path: str, minimum: int) -> None:
     values: dict[str, str] = {}
     for o, option in enumerate(check.listing(item, "options", path, minimum)):
         option_path = f"{path}.options[{o}]"
@@ -299,18 +183,18 @@ def _options(check: _Checker, item: dict, path: str, minimum: int) -> None:
             check.unique(values, str(value), f"{option_path}.value", "option value", option, "value")
         check.text(option, "text", option_path)
         check.text(option, "label", option_path, required=False)
-        if "points" in option and not _is_number(option["points"]):
+        if "points" in option and not is_number(option["points"]):
             check.fail(f"{option_path}.points", "expected a number", option, "points")
 
 
-def _band_sets(check: _Checker, node: Any) -> dict[str, list]:
+def _band_sets(check: Checker, node: Any) -> dict[str, list]:
     if not isinstance(node, dict):
         check.fail("band_sets", "expected a mapping of name → bands", node)
         return {}
     return {name: bands for name, bands in node.items() if isinstance(bands, list)}
 
 
-def _scales(check: _Checker, data: dict, items: dict[str, dict], band_sets: dict[str, list]) -> dict[str, dict]:
+def _scales(check: Checker, data: dict, items: dict[str, dict], band_sets: dict[str, list]) -> dict[str, dict]:
     scales: dict[str, dict] = {}
     scale_ids: dict[str, str] = {}
     section_ids = {s.get("id") for s in data.get("sections") or [] if isinstance(s, dict)}
@@ -344,7 +228,7 @@ def _scales(check: _Checker, data: dict, items: dict[str, dict], band_sets: dict
     return scales
 
 
-def _scale_range(check: _Checker, scale: dict, items: dict[str, dict], path: str) -> tuple[float, float] | None:
+def _scale_range(check: Checker, scale: dict, items: dict[str, dict], path: str) -> tuple[float, float] | None:
     """The lowest and highest value the scale can take, or None if its items are unusable."""
     lows, highs = [], []
     for i, item_id in enumerate(check.listing(scale, "items", path)):
@@ -393,7 +277,7 @@ def item_span(item: dict) -> tuple[float, float] | None:
 
 
 def _option_points(item: dict, option: dict) -> float | None:
-    if _is_number(option.get("points")):
+    if is_number(option.get("points")):
         return option["points"]
     if item.get("type") == "checks":
         return 1
@@ -401,7 +285,7 @@ def _option_points(item: dict, option: dict) -> float | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _bands(check: _Checker, bands: list, path: str, scale_range: tuple[float, float], scale: dict) -> None:
+def _bands(check: Checker, bands: list, path: str, scale_range: tuple[float, float], scale: dict) -> None:
     """Bands are [from, to) ranges that must tile the scale's range: no gap, no overlap."""
     low, high = scale_range
     ids: dict[str, str] = {}
@@ -445,7 +329,7 @@ TEXT_RULE_FIELDS = ("at_top", "below_first")
 _NEEDS_GROWTH_ZONE = ("next-step", "focus-lists")
 
 
-def _rules(check: _Checker, data: dict, items: dict[str, dict], scales: dict[str, dict]) -> None:
+def _rules(check: Checker, data: dict, items: dict[str, dict], scales: dict[str, dict]) -> None:
     zone_scales: list[str] = []
     for r, rule in enumerate(data.get("rules") or []):
         path = f"rules[{r}]"
@@ -482,7 +366,7 @@ def _rules(check: _Checker, data: dict, items: dict[str, dict], scales: dict[str
         if kind == "ladder":
             check.text(rule, "below_first", path)
             threshold = rule.get("threshold")
-            if not (_is_number(threshold) and 0 < threshold <= 100):
+            if not (is_number(threshold) and 0 < threshold <= 100):
                 check.fail(f"{path}.threshold", "expected a percentage above 0 and at most 100", rule, "threshold")
             for scale_id in rule.get("scales") or []:
                 if scale_id in scales and scales[scale_id].get("aggregate") != "percent":
@@ -495,11 +379,7 @@ def _rules(check: _Checker, data: dict, items: dict[str, dict], scales: dict[str
 def compile_instrument(data: dict, lang: str = "kk", link: Callable[[str], str] = lambda path: path) -> dict:
     """The plain dict the engine and the browser read; ``data`` must be valid."""
 
-    def text(value: Any) -> str:
-        return (value.get(lang) or value["kk"]) if isinstance(value, dict) else value
-
-    def opt_text(node: dict, key: str) -> str:
-        return text(node[key]) if key in node else ""
+    text, opt_text = text_resolver(lang)
 
     sections = []
     for section in data["sections"]:
@@ -575,7 +455,10 @@ def compile_instrument(data: dict, lang: str = "kk", link: Callable[[str], str] 
         "sections": sections,
         "scales": scales,
         "rules": rules,
-        "report": {"chart": data.get("report", {}).get("chart", "bars" if scales else "none")},
+        "report": {
+            "chart": data.get("report", {}).get("chart", "bars" if scales else "none"),
+            "plan": data.get("report", {}).get("plan", ""),
+        },
     }
 
 
@@ -618,37 +501,13 @@ def _compile_item(item: dict, text: Callable[[Any], str], opt_text: Callable[[di
 def load_instrument(
     path: Path, lang: str = "kk", link: Callable[[str], str] = lambda p: p, pages: set[str] | None = None
 ) -> dict:
-    """Validate and compile one file; raise InstrumentError naming the file and fields."""
-    name = _display_name(path)
-    try:
-        data = load(path)
-    except YamlError as error:
-        raise InstrumentError([Problem(name, error.line, "(file)", f"not valid YAML: {error.message}")]) from None
-    problems = validate(data, name, expected_id=path.stem, pages=pages)
-    if problems:
-        raise InstrumentError(problems)
+    """Validate and compile one file; raise ValidationError naming the file and fields."""
+    data = load_checked(path, lambda data, name: validate(data, name, expected_id=path.stem, pages=pages))
     return compile_instrument(data, lang, link)
-
-
-def _display_name(path: Path) -> str:
-    """The path as the author knows it: relative to the working folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load_folder(
     folder: Path, lang: str = "kk", link: Callable[[str], str] = lambda p: p, pages: set[str] | None = None
 ) -> dict[str, dict]:
     """All instruments of a folder by id; every file's problems are reported together."""
-    compiled: dict[str, dict] = {}
-    problems: list[Problem] = []
-    for path in sorted(folder.glob("*.yml")):
-        try:
-            compiled[path.stem] = load_instrument(path, lang, link, pages)
-        except InstrumentError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise InstrumentError(problems)
-    return compiled
+    return load_each(sorted(folder.glob("*.yml")), lambda path: load_instrument(path, lang, link, pages))

@@ -113,7 +113,7 @@ def test_every_ui_string_the_code_uses_is_in_the_catalogue():
             if "provenance." in path.read_text()
             else set()
         )
-    for path in (ROOT / "generator/templates").glob("*.html"):
+    for path in (ROOT / "generator/html").glob("*.html"):
         used |= set(re.findall(r"""ui\[["']([a-z_.]+)["']\]""", path.read_text(encoding="utf-8")))
     assert used - set(ui) == set()
     assert len(used) > 20

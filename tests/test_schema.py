@@ -12,7 +12,8 @@ import pytest
 import yaml
 from conftest import ROOT, build_site
 
-from generator.schema import InstrumentError, load_instrument
+from generator.checker import ValidationError
+from generator.schema import load_instrument
 
 FLAGSHIP = ROOT / "assessments" / "cycle-self-assessment.yml"
 VALID = yaml.safe_load(FLAGSHIP.read_text(encoding="utf-8"))
@@ -31,7 +32,7 @@ def write(folder: Path, data: dict, name: str = "cycle-self-assessment") -> Path
 
 
 def problems_of(path: Path, **kwargs) -> list[str]:
-    with pytest.raises(InstrumentError) as caught:
+    with pytest.raises(ValidationError) as caught:
         load_instrument(path, **kwargs)
     return [str(problem) for problem in caught.value.problems]
 

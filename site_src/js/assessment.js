@@ -5,9 +5,22 @@ import { readAnswers, requiredItems, writeAnswers } from "./answers.js";
 import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";
 import { siteUrl } from "./paths.js";
-import { renderMessage, renderResult } from "./report.js";
+import { renderComparison, renderMessage, renderResult } from "./report.js";
 import * as store from "./store.js";
 import { loadStrings } from "./strings.js";
+
+// What the development plan receives from a result: the growth zone and what to do about it.
+function planPrefill(result) {
+  const zone = result.scales.find((s) => s.id === result.growth_zone);
+  return {
+    source: result.title,
+    date: new Date().toISOString().slice(0, 10),
+    growth_zone: `${zone.title} — ${zone.band_label}`,
+    next_step: result.next_step.next ? `${result.next_step.next.label}: ${result.next_step.next.text}` : result.next_step.at_top,
+    methods: Object.values(result.focus ?? {}).flat(),
+    evidence: (result.evidence ?? []).find((e) => e.scale === result.growth_zone)?.missing ?? [],
+  };
+}
 
 class InstrumentPage {
   constructor(root, engine) {
@@ -112,7 +125,46 @@ class InstrumentPage {
   show(result) {
     this.result = result;
     renderResult(this.body, this.t, result);
+    this.body.append(this.actions(result));
     this.report.dataset.status = "done";
+    this.compareWithLastSaved(result);
+  }
+
+  // Save to "my results", and for results that feed a plan, open the plan prefilled.
+  actions(result) {
+    const status = h("p", { class: "kasibi-note", role: "status" });
+    const save = h("button", { type: "button", class: "md-button md-button--primary", "data-action": "save" },
+      this.t("action.save"));
+    save.addEventListener("click", () => {
+      const record = store.addToHistory(this.id, this.version, result.title, this.answers, result);
+      status.replaceChildren(record
+        ? this.t("action.saved", { date: new Date(record.completed_at).toLocaleDateString("kk-KZ") })
+        : this.t("action.save_failed"));
+      if (record) save.disabled = true;
+    });
+    const buttons = [save, h("a", { class: "md-button", href: siteUrl("assessments/my-results/") }, this.t("action.my_results"))];
+    if (result.plan && result.next_step) {
+      const plan = h("a", { class: "md-button", href: siteUrl(`templates/${result.plan}/`), "data-action": "plan" },
+        this.t("action.plan"));
+      plan.addEventListener("click", () => store.putPrefill(result.plan, planPrefill(result)));
+      buttons.push(plan);
+    }
+    return h("div", { class: "kasibi-actions kasibi-report__actions" }, ...buttons, status);
+  }
+
+  async compareWithLastSaved(result) {
+    const earlier = store.loadHistory().records.filter((r) => r.instrument === this.id && r.result?.scales?.length);
+    const last = earlier.at(-1);
+    if (!last || !result.scales?.length || this.engine.state !== "ready") return;
+    try {
+      const comparison = await this.engine.compare(last.result, result);
+      if (this.result !== result) return;
+      const date = new Date(last.completed_at).toLocaleDateString("kk-KZ");
+      this.body.querySelector("[data-compare]")?.remove();
+      this.body.querySelector(".kasibi-how").before(renderComparison(this.t, comparison, date));
+    } catch {
+      // A comparison is a bonus; the report stands without it.
+    }
   }
 
   clear() {

@@ -48,12 +48,20 @@ export class EngineClient {
     this.onFailed(reason);
   }
 
-  score(src, answers) {
+  request(message) {
     if (this.state === "failed") return Promise.reject(new Error("engine unavailable"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: "score", id, src, answers });
+      this.worker.postMessage({ ...message, id });
     });
+  }
+
+  score(src, answers) {
+    return this.request({ type: "score", src, answers });
+  }
+
+  compare(older, newer) {
+    return this.request({ type: "compare", older, newer });
   }
 }

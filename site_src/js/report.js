@@ -1,7 +1,8 @@
 // Turn the engine's result JSON into the report: where the teacher stands, how it was
-// computed, and what to do next. Every text comes from the result or the string catalogue.
+// computed, and what to do next. Every text comes from the result or the string catalogue;
+// everything is built as DOM text, so no text from a result is ever parsed as markup.
 
-import { barChart } from "./chart.js";
+import { barChart, ladderChart, radarChart } from "./chart.js";
 import { h } from "./dom.js";
 import { siteUrl } from "./paths.js";
 
@@ -10,7 +11,11 @@ function guideLink(t, href, label) {
 }
 
 function titleOf(result, scaleId) {
-  return result.scales.find((s) => s.id === scaleId)?.title ?? scaleId;
+  return result.scales?.find((s) => s.id === scaleId)?.title ?? scaleId;
+}
+
+function list(items) {
+  return h("ul", null, items.map((item) => h("li", null, item)));
 }
 
 function summary(t, result) {
@@ -18,30 +23,38 @@ function summary(t, result) {
   if (result.floor) rows.push(h("p", { class: "kasibi-floor" }, t("result.floor", { label: result.floor.label })));
   if (result.growth_zone) {
     const strongest = result.all_equal ? t("result.all_equal") : result.strongest.map((id) => titleOf(result, id)).join(", ");
+    const zone = result.scales.find((s) => s.id === result.growth_zone);
     rows.push(h("dl", { class: "kasibi-summary" },
       h("dt", null, t("result.strongest")), h("dd", null, strongest),
       h("dt", null, t("result.growth_zone")), h("dd", { "data-growth-zone": result.growth_zone },
-        titleOf(result, result.growth_zone)),
+        `${zone.title} — ${zone.band_label}`),
     ));
+    if (zone.band_text) rows.push(h("p", null, zone.band_text));
     if (result.growth_zone_ties.length > 1 && !result.all_equal) {
       const stages = result.growth_zone_ties.map((id) => titleOf(result, id)).join(", ");
       rows.push(h("p", { class: "kasibi-note" }, t("result.growth_zone_tie", { stages })));
     }
+  } else if (result.scales?.length === 1) {
+    const [only] = result.scales;
+    rows.push(h("p", { class: "kasibi-floor", "data-band": only.band }, `${only.title}: ${only.value} / ${only.max} — ${only.band_label}`));
+    if (only.band_text) rows.push(h("p", null, only.band_text));
   }
   return rows;
 }
 
-function profile(t, result) {
+function ladder(t, result) {
+  const placement = result.ladder;
+  if (!placement) return [];
+  const next = placement.next;
   return [
-    h("h3", null, t("result.profile")),
-    barChart(result.scales, t("result.chart_title", { title: result.title })),
-    h("table", { "data-profile": "" },
-      h("tbody", null, result.scales.map((scale) => h("tr", { "data-scale": scale.id },
-        h("th", { scope: "row" }, scale.title),
-        h("td", { "data-band": scale.band }, scale.band_label),
-        h("td", null, guideLink(t, scale.guide)),
-      ))),
-    ),
+    h("p", { class: "kasibi-floor", "data-placement": placement.rank }, t("result.ladder_place", { label: placement.label })),
+    h("p", { class: "kasibi-note" }, t("result.ladder_rule", { threshold: placement.threshold })),
+    next ? h("section", { class: "kasibi-next" },
+      h("h3", null, t("result.ladder_next", { label: next.title })),
+      next.missing.length ? [h("h4", null, t("result.ladder_missing")), list(next.missing)] : null,
+      Object.values(next.lists).flat().length ? [h("h4", null, t("result.recommended")), list(Object.values(next.lists).flat())] : null,
+      h("p", null, guideLink(t, next.guide)),
+    ) : h("p", null, t("result.ladder_top")),
   ];
 }
 
@@ -60,29 +73,70 @@ function nextStep(t, result) {
 }
 
 function focus(t, result) {
-  const methods = result.focus?.methods ?? [];
-  if (!methods.length) return [];
-  return [h("h3", null, t("result.methods")), h("ul", null, methods.map((m) => h("li", null, m)))];
+  const items = Object.values(result.focus ?? {}).flat();
+  if (!items.length) return [];
+  return [h("h3", null, t("result.methods", { title: titleOf(result, result.growth_zone) })), list(items)];
+}
+
+function gaps(t, result) {
+  const open = (result.gaps ?? []).filter((g) => g.items.length);
+  if (!open.length) return result.gaps ? [h("p", null, t("result.gaps_none"))] : [];
+  return [h("h3", null, t("result.gaps")), ...open.map((g) => h("details", { class: "kasibi-evidence", open: g.scale === result.growth_zone ? "" : null },
+    h("summary", null, `${g.title} (${g.items.length})`), list(g.items)))];
+}
+
+function profile(t, result) {
+  if (!result.scales?.length || result.chart === "none") return [];
+  const title = t("result.chart_title", { title: result.title });
+  const chart = result.chart === "radar" ? radarChart(result.scales, title)
+    : result.chart === "ladder" && result.ladder ? ladderChart(result.ladder, title)
+      : barChart(result.scales, title);
+  return [
+    h("h3", null, t("result.profile")),
+    chart,
+    h("table", { "data-profile": "" },
+      h("tbody", null, result.scales.map((scale) => h("tr", { "data-scale": scale.id },
+        h("th", { scope: "row" }, scale.title),
+        h("td", { "data-band": scale.band }, scale.band_label),
+        h("td", null, `${scale.value} / ${scale.max}`),
+        h("td", null, guideLink(t, scale.guide)),
+      ))),
+    ),
+  ];
 }
 
 function evidence(t, result) {
   if (!result.evidence?.length) return [];
-  const list = (items) => (items.length ? h("ul", null, items.map((x) => h("li", null, x))) : h("p", null, t("result.evidence_none")));
+  const column = (items) => (items.length ? list(items) : h("p", null, t("result.evidence_none")));
   return [
     h("h3", null, t("result.evidence")),
     ...result.evidence.map((e) => h("details", { class: "kasibi-evidence", open: e.scale === result.growth_zone ? "" : null },
       h("summary", null, e.title),
       h("div", { class: "kasibi-evidence__cols" },
-        h("div", null, h("h4", null, t("result.evidence_missing")), list(e.missing)),
-        h("div", null, h("h4", null, t("result.evidence_have")), list(e.have)),
+        h("div", null, h("h4", null, t("result.evidence_missing")), column(e.missing)),
+        h("div", null, h("h4", null, t("result.evidence_have")), column(e.have)),
       ),
     )),
   ];
 }
 
+function card(t, result) {
+  if (!result.card) return [];
+  let section = null;
+  const rows = [];
+  for (const entry of result.card) {
+    if (entry.section !== section) {
+      section = entry.section;
+      rows.push(h("h4", null, section));
+    }
+    rows.push(h("dl", { class: "kasibi-card" }, h("dt", null, entry.prompt), h("dd", null, entry.answer)));
+  }
+  return [h("h3", null, t(result.kind === "survey" ? "result.card_survey" : "result.card")), ...rows];
+}
+
 function howComputed(t, result) {
-  const sources = result.sources ?? [];
   const p = result.provenance;
+  const sources = result.sources ?? [];
   return [h("section", { class: "kasibi-how" },
     h("h3", null, t("result.how")),
     h("p", { "data-provenance": p.kind }, h("strong", null, t(`provenance.${p.kind}`))),
@@ -96,11 +150,36 @@ function howComputed(t, result) {
 export function renderResult(body, t, result) {
   body.replaceChildren(
     ...summary(t, result),
+    ...ladder(t, result),
     ...nextStep(t, result),
     ...focus(t, result),
+    ...gaps(t, result),
     ...profile(t, result),
     ...evidence(t, result),
+    ...card(t, result),
     ...howComputed(t, result),
+  );
+}
+
+// What rose and what fell since an earlier saved result (engine.compare's JSON).
+export function renderComparison(t, comparison, earlierDate) {
+  const arrow = { up: "↑", down: "↓", same: "=" };
+  return h("section", { class: "kasibi-compare", "data-compare": "" },
+    h("h3", null, t("compare.title", { date: earlierDate })),
+    comparison.same_version ? null : h("p", { class: "kasibi-note" }, t("compare.other_version")),
+    h("table", null,
+      h("thead", null, h("tr", null, h("th", null, t("compare.scale")), h("th", null, t("compare.before")),
+        h("th", null, t("compare.after")), h("th", null, t("compare.change")))),
+      h("tbody", null, comparison.changes.map((c) => h("tr", { "data-direction": c.direction },
+        h("th", { scope: "row" }, c.title),
+        h("td", null, `${c.before_band} (${c.before})`),
+        h("td", null, `${c.after_band} (${c.after})`),
+        h("td", null, `${arrow[c.direction]} ${c.delta > 0 ? "+" : ""}${c.delta}`),
+      ))),
+    ),
+    h("p", null, comparison.rose.length || comparison.fell.length
+      ? t("compare.summary", { rose: comparison.rose.length, fell: comparison.fell.length })
+      : t("compare.unchanged")),
   );
 }
 

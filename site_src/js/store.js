@@ -1,9 +1,15 @@
-// Answers kept in this browser only (localStorage), in a versioned record:
-//   kasibi:v1:draft:<instrument id> → {format: 1, instrument, instrument_version, saved_at, answers, result}
-// A record that cannot be read is set aside under kasibi:v1:corrupt:… (never deleted) and reported.
+// Everything the teacher enters stays in this browser (localStorage), in versioned records:
+//   kasibi:v1:draft:<instrument id> → {format, instrument, instrument_version, saved_at, answers, result}
+//   kasibi:v1:history              → {format, records: [{id, instrument, instrument_version, title,
+//                                      completed_at, answers, result}]}
+// A value that cannot be read is set aside under kasibi:v1:corrupt:… (never deleted) and reported.
+// When the record format changes, FORMAT goes up and UPGRADES[n] turns format n into n + 1, so
+// results saved years ago still open.
 
 export const FORMAT = 1;
+const UPGRADES = {};
 const PREFIX = "kasibi:v1:";
+const HISTORY = `${PREFIX}history`;
 
 function storage() {
   try {
@@ -20,8 +26,31 @@ const local = storage();
 
 export const available = local !== null;
 
-function isPlainObject(value) {
+export function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function upgrade(data) {
+  let current = data;
+  while (isPlainObject(current) && Number.isInteger(current.format) && current.format < FORMAT && UPGRADES[current.format]) {
+    current = UPGRADES[current.format](current);
+  }
+  if (!isPlainObject(current) || current.format !== FORMAT) throw new Error("unknown format");
+  return current;
+}
+
+function setAside(key, raw, name) {
+  local.setItem(`${PREFIX}corrupt:${name}:${Date.now()}`, raw);
+  local.removeItem(key);
+}
+
+function write(key, value) {
+  try {
+    local.setItem(key, JSON.stringify(value));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // {status: "empty" | "ok" | "corrupt", record?}
@@ -31,37 +60,83 @@ export function loadDraft(instrumentId) {
   const raw = local.getItem(key);
   if (raw === null) return { status: "empty" };
   try {
-    const record = JSON.parse(raw);
-    if (!isPlainObject(record) || record.format !== FORMAT || record.instrument !== instrumentId ||
-        !isPlainObject(record.answers)) {
-      throw new Error("unexpected shape");
-    }
+    const record = upgrade(JSON.parse(raw));
+    if (record.instrument !== instrumentId || !isPlainObject(record.answers)) throw new Error("unexpected shape");
     return { status: "ok", record };
   } catch {
-    local.setItem(`${PREFIX}corrupt:${instrumentId}:${Date.now()}`, raw);
-    local.removeItem(key);
+    setAside(key, raw, instrumentId);
     return { status: "corrupt" };
   }
 }
 
 export function saveDraft(instrumentId, instrumentVersion, answers, result) {
   if (!local) return false;
-  const record = {
+  return write(`${PREFIX}draft:${instrumentId}`, {
     format: FORMAT,
     instrument: instrumentId,
     instrument_version: instrumentVersion,
     saved_at: new Date().toISOString(),
     answers,
     result: result ?? null,
-  };
-  try {
-    local.setItem(`${PREFIX}draft:${instrumentId}`, JSON.stringify(record));
-    return true;
-  } catch {
-    return false;
-  }
+  });
 }
 
 export function clearDraft(instrumentId) {
   if (local) local.removeItem(`${PREFIX}draft:${instrumentId}`);
+}
+
+// {status: "ok" | "corrupt", records}
+export function loadHistory() {
+  if (!local) return { status: "ok", records: [] };
+  const raw = local.getItem(HISTORY);
+  if (raw === null) return { status: "ok", records: [] };
+  try {
+    const history = upgrade(JSON.parse(raw));
+    if (!Array.isArray(history.records)) throw new Error("unexpected shape");
+    return { status: "ok", records: history.records };
+  } catch {
+    setAside(HISTORY, raw, "history");
+    return { status: "corrupt", records: [] };
+  }
+}
+
+export function saveHistory(records) {
+  if (!local) return false;
+  const sorted = [...records].sort((a, b) => a.completed_at.localeCompare(b.completed_at));
+  return write(HISTORY, { format: FORMAT, records: sorted });
+}
+
+function newId() {
+  return crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export function addToHistory(instrumentId, instrumentVersion, title, answers, result) {
+  const record = {
+    id: newId(),
+    instrument: instrumentId,
+    instrument_version: instrumentVersion,
+    title,
+    completed_at: new Date().toISOString(),
+    answers,
+    result,
+  };
+  const { records } = loadHistory();
+  return saveHistory([...records, record]) ? record : null;
+}
+
+// Hand-over between pages (e.g. a self-assessment result → the development plan template).
+export function putPrefill(target, data) {
+  return local ? write(`${PREFIX}prefill:${target}`, { format: FORMAT, created_at: new Date().toISOString(), data }) : false;
+}
+
+export function takePrefill(target) {
+  if (!local) return null;
+  const key = `${PREFIX}prefill:${target}`;
+  const raw = local.getItem(key);
+  local.removeItem(key);
+  try {
+    return raw === null ? null : upgrade(JSON.parse(raw)).data;
+  } catch {
+    return null;
+  }
 }

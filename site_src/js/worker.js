@@ -2,6 +2,7 @@
 // then scores answers on request. Pyodide 314 refuses classic workers, hence `type: "module"`.
 //
 //   → {type: "score", id, src, answers}        src: the compiled instrument's URL
+//   → {type: "compare", id, older, newer}      two results of one instrument
 //   ← {type: "ready", engine, python} | {type: "failed", reason}
 //   ← {type: "result", id, result} | {type: "error", id, reason}
 
@@ -57,11 +58,18 @@ async function instrumentJson(src) {
   return instruments.get(src);
 }
 
+async function run(engine, data) {
+  if (data.type === "score") {
+    return engine.score_json(await instrumentJson(data.src), JSON.stringify(data.answers));
+  }
+  return engine.compare_json(JSON.stringify(data.older), JSON.stringify(data.newer));
+}
+
 onmessage = async ({ data }) => {
-  if (data?.type !== "score") return;
+  if (data?.type !== "score" && data?.type !== "compare") return;
   try {
     const { engine } = await ready;
-    const output = JSON.parse(engine.score_json(await instrumentJson(data.src), JSON.stringify(data.answers)));
+    const output = JSON.parse(await run(engine, data));
     if (output.error) postMessage({ type: "error", id: data.id, reason: output.error });
     else postMessage({ type: "result", id: data.id, result: output });
   } catch (error) {

@@ -1,0 +1,159 @@
+// "My results": every saved completion on this device, grouped by instrument, with the report,
+// a trend across attempts, comparison of two attempts (by the Python engine), delete, export, import.
+
+import { trendChart } from "./chart.js";
+import { h } from "./dom.js";
+import { EngineClient } from "./engine-client.js";
+import { siteUrl } from "./paths.js";
+import { renderComparison, renderResult } from "./report.js";
+import * as store from "./store.js";
+import { loadStrings } from "./strings.js";
+import { ImportError, MAX_BYTES, csvFor, download, exportFile, merge, parseImport } from "./transfer.js";
+
+const day = (iso) => new Date(iso).toLocaleDateString("kk-KZ");
+
+function headline(t, result) {
+  if (result.ladder) return t("result.ladder_place", { label: result.ladder.label });
+  if (result.growth_zone) {
+    const zone = result.scales.find((s) => s.id === result.growth_zone);
+    return `${t("result.growth_zone")}: ${zone?.title ?? ""}`;
+  }
+  if (result.scales?.length === 1) return `${result.scales[0].title}: ${result.scales[0].value} — ${result.scales[0].band_label}`;
+  return t("results.card_saved");
+}
+
+function trend(t, title, records) {
+  const scored = records.filter((r) => r.result.scales?.length);
+  if (scored.length < 2) return null;
+  const series = scored[0].result.scales.map((scale) => ({
+    title: scale.title, min: scale.min, max: scale.max,
+    points: scored.map((r) => ({ label: day(r.completed_at), value: r.result.scales.find((s) => s.id === scale.id)?.value ?? scale.min })),
+  }));
+  return h("figure", { class: "kasibi-trend" }, trendChart(series, t("results.trend", { title })),
+    h("figcaption", null, series.map((s, n) => h("span", { class: `kasibi-legend kasibi-chart__series--${n % 6}` }, s.title))));
+}
+
+class ResultsPage {
+  constructor(root) {
+    this.root = root;
+    this.t = loadStrings(root);
+    this.list = root.querySelector("[data-results-list]");
+    this.notice = root.querySelector("[data-notice]");
+    root.querySelector("[data-action=export]").addEventListener("click", () => this.exportAll());
+    root.querySelector("[data-action=import]").addEventListener("change", (event) => this.importFile(event.target));
+    root.querySelector("[data-action=delete-all]").addEventListener("click", () => this.deleteAll());
+    this.catalogue = fetch(siteUrl("assets/instruments/index.json")).then((r) => r.json())
+      .then((list) => new Map(list.map((i) => [i.id, i])));
+    this.render();
+  }
+
+  say(text) {
+    this.notice.textContent = text;
+    this.notice.hidden = !text;
+  }
+
+  // The Python engine is only needed to compare two attempts; it starts on first use.
+  engine() {
+    this.client ??= new EngineClient({ onReady: () => {}, onFailed: () => {} });
+    return this.client;
+  }
+
+  records() {
+    const history = store.loadHistory();
+    if (history.status === "corrupt") this.say(this.t("storage.corrupt"));
+    return history.records;
+  }
+
+  render() {
+    const records = this.records();
+    if (!records.length) {
+      this.list.replaceChildren(h("p", null, this.t("results.empty")),
+        h("p", null, h("a", { href: siteUrl("assessments/") }, this.t("results.go_assess"))));
+      return;
+    }
+    const groups = new Map();
+    for (const record of records) groups.set(record.instrument, [...(groups.get(record.instrument) ?? []), record]);
+    this.list.replaceChildren(...[...groups].map(([id, group]) => this.group(id, group)));
+  }
+
+  group(id, records) {
+    const title = records.at(-1).title;
+    const compare = h("button", { type: "button", class: "md-button", disabled: "" }, this.t("results.compare"));
+    const output = h("div", { "data-compare-output": "" });
+    const chosen = [];
+    const rows = records.map((record) => {
+      const pick = h("input", { type: "checkbox", "aria-label": this.t("results.pick", { date: day(record.completed_at) }) });
+      pick.addEventListener("change", () => {
+        if (pick.checked) chosen.push(record);
+        else chosen.splice(chosen.indexOf(record), 1);
+        compare.disabled = chosen.length !== 2;
+      });
+      const remove = h("button", { type: "button", class: "md-button" }, this.t("results.delete"));
+      remove.addEventListener("click", () => this.remove(record));
+      const body = h("div");
+      const details = h("details", { class: "kasibi-saved", "data-record": record.id },
+        h("summary", null, `${day(record.completed_at)} — ${headline(this.t, record.result)}`), body);
+      details.addEventListener("toggle", () => details.open && !body.childElementCount && renderResult(body, this.t, record.result), { once: false });
+      return h("li", null, h("div", { class: "kasibi-saved__row" }, pick, details, remove));
+    });
+    compare.addEventListener("click", async () => {
+      const [older, newer] = [...chosen].sort((a, b) => a.completed_at.localeCompare(b.completed_at));
+      output.replaceChildren(h("p", null, this.t("engine.preparing")));
+      try {
+        const comparison = await this.engine().compare(older.result, newer.result);
+        output.replaceChildren(renderComparison(this.t, comparison, day(older.completed_at)));
+      } catch (error) {
+        output.replaceChildren(h("p", null, this.t("result.error", { reason: error.message })));
+      }
+    });
+    const csv = h("button", { type: "button", class: "md-button" }, this.t("results.csv"));
+    csv.addEventListener("click", () => download(`${id}.csv`, csvFor(records, {
+      date: this.t("results.col_date"), version: this.t("results.col_version"), band: this.t("results.col_band"),
+    }), "text/csv;charset=utf-8"));
+    return h("section", { class: "kasibi-group", "data-instrument": id },
+      h("h2", null, h("a", { href: siteUrl(`assessments/${id}/`) }, title)),
+      trend(this.t, title, records),
+      h("ul", { class: "kasibi-saved-list" }, rows),
+      h("div", { class: "kasibi-actions" }, records.some((r) => r.result.scales?.length) ? compare : null, csv),
+      output,
+    );
+  }
+
+  remove(record) {
+    if (!window.confirm(this.t("results.delete_confirm"))) return;
+    store.saveHistory(this.records().filter((r) => r.id !== record.id));
+    this.render();
+  }
+
+  deleteAll() {
+    if (!window.confirm(this.t("results.delete_all_confirm"))) return;
+    store.saveHistory([]);
+    this.say(this.t("results.deleted_all"));
+    this.render();
+  }
+
+  exportAll() {
+    const records = this.records();
+    const name = `kasibi-natizheler-${new Date().toISOString().slice(0, 10)}.json`;
+    download(name, JSON.stringify(exportFile(records), null, 1), "application/json");
+    this.say(this.t("results.exported", { n: records.length }));
+  }
+
+  async importFile(input) {
+    const [file] = input.files;
+    input.value = "";
+    if (!file) return;
+    try {
+      if (file.size > MAX_BYTES) throw new ImportError("import.too_big", { mb: MAX_BYTES / 1024 / 1024 });
+      const incoming = parseImport(await file.text(), await this.catalogue);
+      const { records, added, duplicates } = merge(this.records(), incoming);
+      if (!store.saveHistory(records)) throw new ImportError("action.save_failed");
+      this.say(this.t("import.done", { added, duplicates }));
+      this.render();
+    } catch (error) {
+      this.say(error instanceof ImportError ? this.t(error.key, error.values) : this.t("import.not_json"));
+    }
+  }
+}
+
+for (const root of document.querySelectorAll("[data-results-root]")) new ResultsPage(root);
