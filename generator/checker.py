@@ -81,17 +81,19 @@ class Checker:
             if required:
                 self.fail(join(path, key), "missing Kazakh text", node)
             return
-        value = node[key]
-        field = join(path, key)
+        self.text_value(node[key], join(path, key), node, key)
+
+    def text_value(self, value: Any, field: str, where: Any, key: str | None = None) -> None:
+        """Check one text value; ``where`` and ``key`` locate it for the line number."""
         if isinstance(value, dict):
             for lang in value:
                 if lang not in LANGUAGES:
                     self.fail(f"{field}.{lang}", f"unknown language (allowed: {', '.join(LANGUAGES)})", value, lang)
             value = value.get("kk")
         if not isinstance(value, str) or not value.strip():
-            self.fail(field, "missing Kazakh text", node, key)
+            self.fail(field, "missing Kazakh text (a colon in unquoted text makes YAML read a mapping)", where, key)
         elif len(value) > TEXT_LIMIT:
-            self.fail(field, f"text longer than {TEXT_LIMIT} characters", node, key)
+            self.fail(field, f"text longer than {TEXT_LIMIT} characters", where, key)
 
     def choice(self, node: dict, key: str, path: str, allowed: tuple[str, ...]) -> None:
         if node.get(key) not in allowed:

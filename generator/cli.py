@@ -15,17 +15,28 @@ from pathlib import Path
 
 from . import engine
 from .checker import ValidationError
+from .i18n import load_catalogue
 from .schema import load_folder, load_instrument
+from .template_schema import load_templates
 
 
 def _validate(args: argparse.Namespace) -> int:
-    try:
-        instruments = load_folder(Path(args.folder))
-    except ValidationError as error:
-        print(error, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s)", file=sys.stderr)
+    ui = load_catalogue(Path(args.site_src) / "i18n", "kk").ui
+    problems = []
+    for what, load in (
+        ("instrument", lambda: load_folder(Path(args.assessments))),
+        ("template", lambda: load_templates(Path(args.templates), ui)),
+    ):
+        try:
+            loaded = load()
+        except ValidationError as error:
+            problems += error.problems
+            continue
+        print(f"{len(loaded)} {what}(s) valid: {', '.join(loaded)}")
+    if problems:
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"{len(instruments)} instrument(s) valid: {', '.join(instruments)}")
     return 0
 
 
@@ -51,8 +62,10 @@ def _build(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check every instrument file")
-    validate.add_argument("folder", nargs="?", default="assessments")
+    validate = commands.add_parser("validate", help="check every instrument and template file")
+    validate.add_argument("--assessments", default="assessments")
+    validate.add_argument("--templates", default="templates")
+    validate.add_argument("--site-src", default="site_src")
     validate.set_defaults(run=_validate)
     score = commands.add_parser("score", help="score an answers file with the CPython engine")
     score.add_argument("instrument", help="an instrument YAML file")

@@ -22,23 +22,28 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
-from . import engine
+from . import documents, docx, engine
 from .blocks.placeholder import PLACEHOLDER
 from .checker import ValidationError
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .offline import OfflinePatchError, make_offline
-from .render import render_instrument, render_results
+from .render import render_catalogue, render_instrument, render_results, render_template
 from .runtime import RuntimeMissingError, runtime_files
 from .schema import load_folder
+from .template_schema import load_templates
 
 INSTRUMENTS_PATH = "assets/instruments"
-ENGINE_PATH = "assets/engine/engine.py"
+TEMPLATES_PATH = "assets/templates"
+ENGINE_PATH = "assets/engine"
+ENGINE_MODULES = (engine, documents, docx)  # the Python the browser runs, as the package `kasibi`
 PYODIDE_PATH = "assets/pyodide"
 
 
 class KasibiConfig(base.Config):
     assessments = c.Dir(exists=True, default="assessments")
+    templates = c.Dir(exists=True, default="templates")
     site_src = c.Dir(exists=True, default="site_src")
     pyodide = c.Type(str, default="node_modules/pyodide")
 
@@ -47,6 +52,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
         self.instruments: dict[str, dict] = {}
+        self.templates: dict[str, dict] = {}
         self.placed: dict[str, str] = {}
         self._theme_dir: str | None = None
 
@@ -76,11 +82,21 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
 
         try:
             self.instruments = load_folder(Path(self.config.assessments), config.theme["language"], link, pages)
+            self.templates = load_templates(Path(self.config.templates), self.catalogue.ui, config.theme["language"])
             runtime = runtime_files(Path(config.config_file_path).parent / self.config.pyodide)
         except ValidationError as error:
-            raise PluginError(f"invalid instruments:\n{error}") from None
+            raise PluginError(f"invalid instruments or templates:\n{error}") from None
         except RuntimeMissingError as error:
             raise PluginError(str(error)) from None
+        # Catalogues link to assessments/<id>/ and templates/<id>/: each piece of data needs its page.
+        for folder, ids, source in (
+            ("assessments", self.instruments, self.config.assessments),
+            ("templates", self.templates, self.config.templates),
+        ):
+            missing = [i for i in ids if f"{folder}/{i}.md" not in pages]
+            if missing:
+                names = ", ".join(f"docs/{folder}/{i}.md" for i in missing)
+                raise PluginError(f"{source}: no page places {', '.join(missing)}; write {names}")
         for instrument_id, instrument in self.instruments.items():
             content = json.dumps(instrument, ensure_ascii=False, separators=(",", ":"))
             files.append(File.generated(config, f"{INSTRUMENTS_PATH}/{instrument_id}.json", content=content))
@@ -92,7 +108,16 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         files.append(
             File.generated(config, f"{INSTRUMENTS_PATH}/index.json", content=json.dumps(catalogue, ensure_ascii=False))
         )
-        files.append(File.generated(config, ENGINE_PATH, abs_src_path=engine.__file__))
+        # Blank Word files are written here, by the same writer the browser uses for filled copies.
+        for template_id, template in self.templates.items():
+            content = json.dumps(template, ensure_ascii=False, separators=(",", ":"))
+            files.append(File.generated(config, f"{TEMPLATES_PATH}/{template_id}.json", content=content))
+            files.append(
+                File.generated(config, f"{TEMPLATES_PATH}/{template_id}.docx", content=docx.build_docx(template))
+            )
+        for module in ENGINE_MODULES:
+            name = Path(module.__file__).name
+            files.append(File.generated(config, f"{ENGINE_PATH}/{name}", abs_src_path=module.__file__))
         for path in runtime:
             files.append(File.generated(config, f"{PYODIDE_PATH}/{path.name}", abs_src_path=str(path)))
         for kind in ("js", "css"):
@@ -103,9 +128,17 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Blocks are drawn after Markdown so their HTML is never re-parsed as Markdown.
         def draw(match: re.Match) -> str:
-            kind, block_id = match.groups()
+            kind, block_id = match.group("kind", "id")
             if kind == "my-results":
                 return render_results(self.catalogue)
+            if kind in ("instrument-list", "template-list"):
+                return render_catalogue(self._catalogue_entries(kind, page), self.catalogue)
+            if kind == "template":
+                if block_id not in self.templates:
+                    known = ", ".join(sorted(self.templates)) or "none"
+                    raise PluginError(f"{page.file.src_uri}: unknown template {block_id!r} (known: {known})")
+                src = f"{TEMPLATES_PATH}/{block_id}"
+                return render_template(self.templates[block_id], self.catalogue, src)
             if block_id not in self.instruments:
                 known = ", ".join(sorted(self.instruments)) or "none"
                 raise PluginError(f"{page.file.src_uri}: unknown instrument {block_id!r} (known: {known})")
@@ -113,6 +146,36 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             return render_instrument(self.instruments[block_id], self.catalogue, f"{INSTRUMENTS_PATH}/{block_id}.json")
 
         return PLACEHOLDER.sub(draw, html)
+
+    def _catalogue_entries(self, kind: str, page: Page) -> list[dict]:
+        ui = self.catalogue.ui
+
+        def href(path: str) -> str:
+            return get_relative_url(path, page.url)
+
+        if kind == "instrument-list":
+            return [
+                {
+                    "title": i["title"],
+                    "summary": i["summary"],
+                    "href": href(f"assessments/{i['id']}/"),
+                    "facts": [
+                        ui["about.minutes_short"].replace("{minutes}", str(i["minutes"])) if i["minutes"] else "",
+                        ui[f"provenance.{i['provenance']['kind']}"],
+                    ],
+                }
+                for i in self.instruments.values()
+            ]
+        return [
+            {
+                "title": t["title"],
+                "summary": t["summary"],
+                "href": href(f"templates/{t['id']}/"),
+                "facts": t["sources"][:1],
+                "docx": href(f"{TEMPLATES_PATH}/{t['id']}.docx"),
+            }
+            for t in self.templates.values()
+        ]
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         # Vendor files are final only now; strip the CDN fallbacks they carry.
@@ -124,6 +187,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         # Authors edit instruments and browser code while `mkdocs serve` runs.
         server.watch(self.config.assessments)
+        server.watch(self.config.templates)
         server.watch(self.config.site_src)
         return server
 

@@ -41,3 +41,15 @@ def render_results(catalogue: Catalogue) -> str:
     """The frame of the "my results" page; the browser fills it from localStorage."""
     template = _environment().get_template("results.html")
     return template.render(ui=catalogue.ui, ui_json=catalogue.ui_json())
+
+
+def render_template(template: dict[str, Any], catalogue: Catalogue, src: str) -> str:
+    """A document template as a fillable form; ``src`` is the site path of its .json and .docx, without suffix."""
+    page = _environment().get_template("template.html")
+    has_example = any(block.get("example") for block in template["blocks"])
+    return page.render(d=template, ui=catalogue.ui, ui_json=catalogue.ui_json(), src=src, has_example=has_example)
+
+
+def render_catalogue(entries: list[dict[str, Any]], catalogue: Catalogue) -> str:
+    """A table of instruments or templates: ``entries`` carry title, summary, href, facts and optional docx."""
+    return _environment().get_template("catalogue.html").render(entries=entries, ui=catalogue.ui)

@@ -109,8 +109,7 @@ def _sections(check: Checker, node: Any) -> dict[str, dict]:
                     check.fail(f"{path}.lists.{name}", "expected an id with a list of texts", section["lists"], name)
                     continue
                 for e, entry in enumerate(entries):
-                    if not isinstance(entry, (str, dict)):
-                        check.fail(f"{path}.lists.{name}[{e}]", "expected a text", section["lists"], name)
+                    check.text_value(entry, f"{path}.lists.{name}[{e}]", section["lists"], name)
         for i, item in enumerate(check.listing(section, "items", path)):
             item_path = f"{path}.items[{i}]"
             item_id = _item(check, item, item_path)

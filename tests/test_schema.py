@@ -170,7 +170,10 @@ def test_guide_to_a_missing_page_is_an_error(tmp_path):
 def test_cli_validate_reports_problems_without_traceback(tmp_path):
     write(tmp_path, broken(_set(["title"], "")))
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", str(tmp_path)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "generator", "validate", "--assessments", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert done.returncode == 1
     assert "title: missing Kazakh text" in done.stderr and "Traceback" not in done.stderr
@@ -182,7 +185,10 @@ def test_malformed_instrument_stops_the_build_without_traceback(tmp_path):
     write(folder, broken(_set(["band_sets", "categories", 3, "from"], 4.5)))
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace(
-        "  - kasibi ", f"  - kasibi:\n      assessments: {folder}\n      site_src: {ROOT / 'site_src'}\n #", 1
+        "  - kasibi ",
+        f"  - kasibi:\n      assessments: {folder}\n      templates: {ROOT / 'templates'}\n"
+        f"      site_src: {ROOT / 'site_src'}\n #",
+        1,
     )
     config = f"docs_dir: {ROOT / 'docs'}\n" + config
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")

@@ -8,7 +8,11 @@ from xml.etree import ElementTree
 from pymdownx.blocks.block import Block
 
 PLACEHOLDER_CLASS = "kasibi-placeholder"
-PLACEHOLDER = re.compile(rf'<div class="{PLACEHOLDER_CLASS}" data-kind="([a-z-]+)" data-id="([^"]*)"></div>')
+# Markdown may write the attributes in any order; both are matched by name.
+PLACEHOLDER = re.compile(
+    rf'<div class="{PLACEHOLDER_CLASS}" '
+    r'(?=[^>]*data-kind="(?P<kind>[a-z-]+)")(?=[^>]*data-id="(?P<id>[^"]*)")[^>]*></div>'
+)
 
 
 def placeholder_block(kind: str, takes_id: bool) -> type[Block]:

@@ -140,3 +140,24 @@ export function takePrefill(target) {
     return null;
   }
 }
+
+// Filled templates: kasibi:v1:doc:<template id> → {format, template_version, current, copies: {name: {values, updated}}}
+// {status: "empty" | "ok" | "corrupt", record?}
+export function loadDocument(templateId) {
+  if (!local) return { status: "empty" };
+  const key = `${PREFIX}doc:${templateId}`;
+  const raw = local.getItem(key);
+  if (raw === null) return { status: "empty" };
+  try {
+    const record = upgrade(JSON.parse(raw));
+    if (!isPlainObject(record.copies) || typeof record.current !== "string") throw new Error("unexpected shape");
+    return { status: "ok", record };
+  } catch {
+    setAside(key, raw, templateId);
+    return { status: "corrupt" };
+  }
+}
+
+export function saveDocument(templateId, record) {
+  return local ? write(`${PREFIX}doc:${templateId}`, { ...record, format: FORMAT }) : false;
+}

@@ -1,14 +1,19 @@
-// Module Web Worker: loads Pyodide from this site (never a CDN) and the scoring engine,
-// then scores answers on request. Pyodide 314 refuses classic workers, hence `type: "module"`.
+// Module Web Worker: loads Pyodide from this site (never a CDN) and the site's Python (the package
+// `kasibi`: engine, documents, docx), then answers requests. Pyodide 314 refuses classic workers,
+// hence `type: "module"`.
 //
-//   → {type: "score", id, src, answers}        src: the compiled instrument's URL
-//   → {type: "compare", id, older, newer}      two results of one instrument
+//   → {type: "score", id, src, answers}      src: a compiled instrument's URL
+//   → {type: "compare", id, older, newer}    two results of one instrument
+//   → {type: "completion", id, src, values}  src: a compiled template's URL
+//   → {type: "docx", id, src, values}        the filled Word file's bytes
 //   ← {type: "ready", engine, python} | {type: "failed", reason}
 //   ← {type: "result", id, result} | {type: "error", id, reason}
 
 const runtimeUrl = new URL("../pyodide/", import.meta.url);
-const engineUrl = new URL("../engine/engine.py", import.meta.url);
-const instruments = new Map();
+const engineUrl = new URL("../engine/", import.meta.url);
+const MODULES = ["engine", "documents", "docx"];
+const START_LIMIT_MS = 180_000;
+const sources = new Map();
 
 async function fetchText(url) {
   const response = await fetch(url);
@@ -16,7 +21,10 @@ async function fetchText(url) {
   return response.text();
 }
 
-const START_LIMIT_MS = 180_000;
+function cachedText(url) {
+  if (!sources.has(url)) sources.set(url, fetchText(url));
+  return sources.get(url);
+}
 
 // Pyodide reports a WebAssembly start that failed with console.warn and leaves loadPyodide
 // pending for ever; turn that report (or a start that never ends) into an error.
@@ -40,39 +48,49 @@ async function start() {
     loadPyodide({ indexURL: runtimeUrl.href, packageBaseUrl: runtimeUrl.href }),
     startFailure(),
   ]);
-  pyodide.FS.writeFile("/home/pyodide/kasibi_engine.py", await fetchText(engineUrl.href));
-  const engine = pyodide.pyimport("kasibi_engine");
-  const python = pyodide.runPython("import sys; sys.version.split()[0]");
-  return { engine, version: engine.ENGINE_VERSION, python };
+  pyodide.FS.mkdirTree("/home/pyodide/kasibi");
+  pyodide.FS.writeFile("/home/pyodide/kasibi/__init__.py", "");
+  for (const name of MODULES) {
+    pyodide.FS.writeFile(`/home/pyodide/kasibi/${name}.py`, await fetchText(new URL(`${name}.py`, engineUrl).href));
+  }
+  const python = Object.fromEntries(MODULES.map((name) => [name, pyodide.pyimport(`kasibi.${name}`)]));
+  const version = pyodide.runPython("import sys; sys.version.split()[0]");
+  return { python, version };
 }
 
 const ready = start();
 
 ready.then(
-  ({ version, python }) => postMessage({ type: "ready", engine: version, python }),
+  ({ python, version }) => postMessage({ type: "ready", engine: python.engine.ENGINE_VERSION, python: version }),
   (error) => postMessage({ type: "failed", reason: String(error?.message ?? error) }),
 );
 
-async function instrumentJson(src) {
-  if (!instruments.has(src)) instruments.set(src, fetchText(src));
-  return instruments.get(src);
-}
-
-async function run(engine, data) {
-  if (data.type === "score") {
-    return engine.score_json(await instrumentJson(data.src), JSON.stringify(data.answers));
-  }
-  return engine.compare_json(JSON.stringify(data.older), JSON.stringify(data.newer));
-}
+const handlers = {
+  score: async ({ engine }, data) => JSON.parse(engine.score_json(await cachedText(data.src), JSON.stringify(data.answers))),
+  compare: ({ engine }, data) => JSON.parse(engine.compare_json(JSON.stringify(data.older), JSON.stringify(data.newer))),
+  completion: async ({ documents }, data) =>
+    JSON.parse(documents.completion_json(await cachedText(data.src), JSON.stringify(data.values))),
+  docx: async ({ docx }, data) => {
+    const bytes = docx.build_docx_json(await cachedText(data.src), JSON.stringify(data.values));
+    try {
+      return bytes.toJs();
+    } finally {
+      bytes.destroy();
+    }
+  },
+};
 
 onmessage = async ({ data }) => {
-  if (data?.type !== "score" && data?.type !== "compare") return;
+  const handler = handlers[data?.type];
+  if (!handler) return;
   try {
-    const { engine } = await ready;
-    const output = JSON.parse(await run(engine, data));
-    if (output.error) postMessage({ type: "error", id: data.id, reason: output.error });
+    const { python } = await ready;
+    const output = await handler(python, data);
+    if (output?.error) postMessage({ type: "error", id: data.id, reason: output.error });
     else postMessage({ type: "result", id: data.id, result: output });
   } catch (error) {
-    postMessage({ type: "error", id: data.id, reason: String(error?.message ?? error) });
+    // A Python exception arrives as a PythonError whose message ends with the exception's own line.
+    const reason = String(error?.message ?? error).trim().split("\n").at(-1);
+    postMessage({ type: "error", id: data.id, reason });
   }
 };

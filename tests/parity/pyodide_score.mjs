@@ -1,20 +1,30 @@
-// Score answer sets with the engine inside real Pyodide (Node), for the CPython parity test.
-//   node pyodide_score.mjs ENGINE.py CASES.json  →  one result JSON per line on stdout
-// CASES.json: [{"instrument": <compiled instrument>, "answers": {...}}, ...]
+// Run the site's Python inside real Pyodide (Node), for the CPython parity tests.
+//   node pyodide_score.mjs GENERATOR_DIR CASES.json  →  one output per line on stdout
+// CASES.json: [{"module": "engine", "function": "score_json", "args": ["…", "…"]}, …]
+// String results are printed as they are; bytes (a .docx) as base64.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 
-const [enginePath, casesPath] = process.argv.slice(2);
+const [generatorDir, casesPath] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const pyodideDir = dirname(require.resolve("pyodide/package.json"));
 const { loadPyodide } = await import(`${pyodideDir}/pyodide.mjs`);
 
 const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/` });
-pyodide.FS.writeFile("/home/pyodide/kasibi_engine.py", readFileSync(enginePath, "utf8"));
-const engine = pyodide.pyimport("kasibi_engine");
-const version = pyodide.runPython("import sys; sys.version.split()[0]");
-process.stderr.write(`python ${version}\n`);
-for (const { instrument, answers } of JSON.parse(readFileSync(casesPath, "utf8"))) {
-  process.stdout.write(`${engine.score_json(JSON.stringify(instrument), JSON.stringify(answers))}\n`);
+pyodide.FS.mkdirTree("/home/pyodide/kasibi");
+pyodide.FS.writeFile("/home/pyodide/kasibi/__init__.py", "");
+for (const name of ["engine", "documents", "docx"]) {
+  pyodide.FS.writeFile(`/home/pyodide/kasibi/${name}.py`, readFileSync(join(generatorDir, `${name}.py`), "utf8"));
+}
+process.stderr.write(`python ${pyodide.runPython("import sys; sys.version.split()[0]")}\n`);
+const modules = {};
+for (const { module, function: name, args } of JSON.parse(readFileSync(casesPath, "utf8"))) {
+  modules[module] ??= pyodide.pyimport(`kasibi.${module}`);
+  const output = modules[module][name](...args);
+  if (typeof output === "string") process.stdout.write(`${output}\n`);
+  else {
+    process.stdout.write(`${Buffer.from(output.toJs()).toString("base64")}\n`);
+    output.destroy();
+  }
 }
