@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve dev build test lint bench clean
+.PHONY: serve dev build test lint bench clean system-deps
 
 # Python dependencies, exact versions from requirements.lock.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -35,16 +35,20 @@ serve: build
 dev: deps
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
-# Browser tests need Debian's chromium; Playwright's own browser download does not work offline.
-/usr/bin/chromium:
-	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+# Tests need Debian's chromium (Playwright's own browser download does not work offline) and
+# LibreOffice + poppler to turn the Word files into PDF and read them back.
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils fonts-dejavu-core
+system-deps:
+	@if ! [ -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; fi
 
 lint: deps
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 
-test: deps /usr/bin/chromium lint
+test: deps system-deps lint
 	$(BIN)/python -m pytest
 
 bench: build
