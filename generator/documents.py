@@ -71,7 +71,10 @@ def _table_values(block: dict[str, Any], rows: Any) -> list[dict[str, str]]:
 
 
 def completion(template: dict[str, Any], values: dict[str, Any]) -> dict[str, Any] | None:
-    """How much of a marked sheet is done: done counts 1, partly ½, not or empty 0; None without marks."""
+    """How much of a marked sheet is done: done counts 1, partly ½, not or empty 0; None without marks.
+
+    Every row of a fixed table counts; a row the teacher added and left blank does not.
+    """
     counts = dict.fromkeys((*MARKS, "empty"), 0)
     for block in template["blocks"]:
         if block["type"] != "table":
@@ -81,6 +84,8 @@ def completion(template: dict[str, Any], values: dict[str, Any]) -> dict[str, An
         size = len(rows) if block["repeatable"] else len(body_rows(block))
         for n in range(size):
             row = rows[n] if n < len(rows) else {}
+            if block["repeatable"] and not any(row.values()):
+                continue
             for column in marks:
                 counts[row.get(column) or "empty"] += 1
     total = sum(counts.values())

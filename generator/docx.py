@@ -122,7 +122,7 @@ def _fields_block(block: dict[str, Any], values: dict[str, str], width: int) -> 
         _row(
             _cell(label_width, field["label"], bold=True, shade="F2F2F2")
             + _cell(value_width, values.get(field["id"], "")),
-            height=420,
+            height=900 if field["type"] == "text" else 420,
         )
         for field in block["fields"]
     ]
