@@ -39,6 +39,8 @@ TEMPLATES_PATH = "assets/templates"
 ENGINE_PATH = "assets/engine"
 ENGINE_MODULES = (engine, documents, docx)  # the Python the browser runs, as the package `kasibi`
 PYODIDE_PATH = "assets/pyodide"
+FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
+FORM_PAGE_BOOST = 0.25
 
 
 class KasibiConfig(base.Config):
@@ -125,6 +127,13 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                 files.append(File.generated(config, f"assets/{kind}/{path.name}", abs_src_path=str(path)))
         return files
 
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # A page that is mostly a form ranks after the guidance it comes from: someone searching
+        # «рефлексия» wants the explanation first, the tool second.
+        if FORM_BLOCK.search(markdown):
+            page.meta.setdefault("search", {}).setdefault("boost", FORM_PAGE_BOOST)
+        return markdown
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Blocks are drawn after Markdown so their HTML is never re-parsed as Markdown.
         def draw(match: re.Match) -> str:
@@ -138,7 +147,8 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                     known = ", ".join(sorted(self.templates)) or "none"
                     raise PluginError(f"{page.file.src_uri}: unknown template {block_id!r} (known: {known})")
                 src = f"{TEMPLATES_PATH}/{block_id}"
-                return render_template(self.templates[block_id], self.catalogue, src)
+                blank = get_relative_url(f"{src}.docx", page.url)
+                return render_template(self.templates[block_id], self.catalogue, src, blank)
             if block_id not in self.instruments:
                 known = ", ".join(sorted(self.instruments)) or "none"
                 raise PluginError(f"{page.file.src_uri}: unknown instrument {block_id!r} (known: {known})")

@@ -43,11 +43,14 @@ def render_results(catalogue: Catalogue) -> str:
     return template.render(ui=catalogue.ui, ui_json=catalogue.ui_json())
 
 
-def render_template(template: dict[str, Any], catalogue: Catalogue, src: str) -> str:
-    """A document template as a fillable form; ``src`` is the site path of its .json and .docx, without suffix."""
+def render_template(template: dict[str, Any], catalogue: Catalogue, src: str, blank: str) -> str:
+    """A document template as a fillable form; ``src`` is the site path of its .json without suffix,
+    ``blank`` the page-relative link to its blank .docx."""
     page = _environment().get_template("template.html")
     has_example = any(block.get("example") for block in template["blocks"])
-    return page.render(d=template, ui=catalogue.ui, ui_json=catalogue.ui_json(), src=src, has_example=has_example)
+    return page.render(
+        d=template, ui=catalogue.ui, ui_json=catalogue.ui_json(), src=src, blank=blank, has_example=has_example
+    )
 
 
 def render_catalogue(entries: list[dict[str, Any]], catalogue: Catalogue) -> str:

@@ -13,6 +13,7 @@ SEARCHES = {
     "Lesson Study": {"concept/lesson-study/"},
     "педагог-шебер": {"model/career-logic/", "implementation/levels/", "model/vertical/"},
     "әдіскер": {"practice/methodologist/"},
+    "ЖДЖ": {"templates/individual-development-plan/", "model/cycle/design/"},
 }
 WIDE_PAGES = [
     "model/cycle/",
