@@ -2,8 +2,8 @@
 
 Each holds ``theme`` (Material's strings, keyed as in Material's en.html) and
 ``ui`` (our widgets). Material reads its strings from a Jinja partial, so the
-build renders the ``theme`` section into one; the ``ui`` section is embedded in
-pages as JSON for the browser code and used by the server-side form renderer.
+build renders the ``theme`` section into one; the ``ui`` section goes to the browser code in the
+generated ``build.js`` and is used by the server-side form renderer.
 """
 
 from __future__ import annotations
@@ -29,10 +29,6 @@ class Catalogue:
         """Material's ``partials/languages/<lang>.html``: a macro looking keys up in a dict."""
         table = json.dumps(self.theme, ensure_ascii=False, indent=2)
         return "{% macro t(key) %}{{ " + table + "[key] }}{% endmacro %}\n"
-
-    def ui_json(self) -> str:
-        """The ``ui`` strings as JSON safe to place inside a <script> element."""
-        return json.dumps(self.ui, ensure_ascii=False).replace("</", "<\\/")
 
 
 def load_catalogue(folder: Path, lang: str) -> Catalogue:

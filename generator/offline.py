@@ -20,7 +20,7 @@ PATCHES: dict[str, dict[str, str]] = {
         "https://unpkg.com/resize-observer-polyfill": INERT_SCRIPT,
         "https://unpkg.com/mermaid@11/dist/mermaid.min.js": INERT_SCRIPT,
     },
-    "assets/pyodide/pyodide.mjs": {
+    "assets/pyodide-*/pyodide.mjs": {
         "`https://cdn.jsdelivr.net/pyodide/v${U}/full/`": "e.indexURL",
     },
 }

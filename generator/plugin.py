@@ -1,21 +1,24 @@
 """The MkDocs plugin: a thin adapter between MkDocs and the generator.
 
-Everything it does is delegated: ``schema`` validates and compiles instruments,
-``render`` draws forms, ``i18n`` provides the interface strings, ``runtime``
-finds the pinned Pyodide files. The plugin only decides *when* (which build
-hook) and *where* (which site path) each of those happens.
+Everything it does is delegated: ``schema`` and ``template_schema`` validate and compile the
+data, ``render`` draws forms, ``i18n`` provides the interface strings, ``publish`` lists the
+files to add, ``offline`` strips CDN fallbacks. The plugin only decides *when* (which build hook)
+and *where* in MkDocs (files, pages, theme) each of those happens.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
+import os
 import re
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -24,8 +27,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import documents, docx, engine
+from . import publish
 from .blocks.placeholder import PLACEHOLDER
+from .bundle import Bundle
 from .checker import ValidationError
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .offline import OfflinePatchError, make_offline
@@ -34,11 +38,6 @@ from .runtime import RuntimeMissingError, runtime_files
 from .schema import load_folder
 from .template_schema import load_templates
 
-INSTRUMENTS_PATH = "assets/instruments"
-TEMPLATES_PATH = "assets/templates"
-ENGINE_PATH = "assets/engine"
-ENGINE_MODULES = (engine, documents, docx)  # the Python the browser runs, as the package `kasibi`
-PYODIDE_PATH = "assets/pyodide"
 FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
 FORM_PAGE_BOOST = 0.25
 
@@ -48,21 +47,23 @@ class KasibiConfig(base.Config):
     templates = c.Dir(exists=True, default="templates")
     site_src = c.Dir(exists=True, default="site_src")
     pyodide = c.Type(str, default="node_modules/pyodide")
+    version = c.Optional(c.Type(str))  # the release; default: pyproject.toml's, or $KASIBI_VERSION
 
 
 class KasibiPlugin(BasePlugin[KasibiConfig]):
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
+        self.bundle: Bundle | None = None
         self.instruments: dict[str, dict] = {}
         self.templates: dict[str, dict] = {}
-        self.placed: dict[str, str] = {}
         self._theme_dir: str | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Material ships no Kazakh and the search plugin reads its language strings
         # during its own on_config, so the partial must be in the theme before that.
+        site_src = Path(self.config.site_src)
         try:
-            self.catalogue = load_catalogue(Path(self.config.site_src) / "i18n", config.theme["language"])
+            self.catalogue = load_catalogue(site_src / "i18n", config.theme["language"])
         except CatalogueError as error:
             raise PluginError(str(error)) from None
         self._theme_dir = tempfile.mkdtemp(prefix="kasibi-theme-")
@@ -70,27 +71,50 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         partial.parent.mkdir(parents=True)
         partial.write_text(self.catalogue.material_partial(), encoding="utf-8")
         config.theme.dirs.insert(0, self._theme_dir)
+        # Our scripts and styles live in a folder named after their content: pages must name it.
+        self.bundle = Bundle.of(self._release(config), self._inputs())
+        config.extra["kasibi"] = {"version": self.bundle.label, "file_notice": self.catalogue.ui["site.file_notice"]}
+        for name in sorted(p.name for p in (site_src / "css").glob("*.css")):
+            config.extra_css.append(self.bundle.path("css", name))
+        for name in (*publish.MODULE_SCRIPTS, *publish.CLASSIC_SCRIPTS):
+            script = ExtraScriptValue(self.bundle.path("js", name))
+            script.type = "module" if name in publish.MODULE_SCRIPTS else ""
+            config.extra_javascript.append(script)
         return config
+
+    def _release(self, config: MkDocsConfig) -> str:
+        if self.config.version or os.environ.get("KASIBI_VERSION"):
+            return self.config.version or os.environ["KASIBI_VERSION"]
+        pyproject = Path(config.config_file_path).parent / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+
+    def _inputs(self) -> list[Path]:
+        folders = (self.config.site_src, self.config.assessments, self.config.templates)
+        inputs = [p for folder in folders for p in Path(folder).rglob("*") if p.is_file()]
+        return inputs + [Path(m.__file__) for m in publish.ENGINE_MODULES]
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Instruments link to guidance pages, so they are checked and compiled once
         # the pages are known: a link to a missing page fails the build here.
         pages = {file.src_uri for file in files.documentation_pages()}
 
+        def url(path: str) -> str:
+            return files.get_file_from_path(path).url
+
         def link(target: str) -> str:
             path, _, anchor = target.partition("#")
-            url = files.get_file_from_path(path).url
-            return url + (f"#{anchor}" if anchor else "")
+            return url(path) + (f"#{anchor}" if anchor else "")
 
+        lang = config.theme["language"]
         try:
-            self.instruments = load_folder(Path(self.config.assessments), config.theme["language"], link, pages)
-            self.templates = load_templates(Path(self.config.templates), self.catalogue.ui, config.theme["language"])
+            self.instruments = load_folder(Path(self.config.assessments), lang, link, pages)
+            self.templates = load_templates(Path(self.config.templates), self.catalogue.ui, lang)
             runtime = runtime_files(Path(config.config_file_path).parent / self.config.pyodide)
         except ValidationError as error:
             raise PluginError(f"invalid instruments or templates:\n{error}") from None
         except RuntimeMissingError as error:
             raise PluginError(str(error)) from None
-        # Catalogues link to assessments/<id>/ and templates/<id>/: each piece of data needs its page.
+        # Catalogues and buttons link to each instrument's and template's page: each needs one.
         for folder, ids, source in (
             ("assessments", self.instruments, self.config.assessments),
             ("templates", self.templates, self.config.templates),
@@ -99,32 +123,26 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             if missing:
                 names = ", ".join(f"docs/{folder}/{i}.md" for i in missing)
                 raise PluginError(f"{source}: no page places {', '.join(missing)}; write {names}")
-        for instrument_id, instrument in self.instruments.items():
-            content = json.dumps(instrument, ensure_ascii=False, separators=(",", ":"))
-            files.append(File.generated(config, f"{INSTRUMENTS_PATH}/{instrument_id}.json", content=content))
-        # The results page reads this list to recognise imported results and to link back.
-        catalogue = [
-            {"id": i["id"], "title": i["title"], "version": i["version"], "kind": i["kind"]}
-            for i in self.instruments.values()
-        ]
-        files.append(
-            File.generated(config, f"{INSTRUMENTS_PATH}/index.json", content=json.dumps(catalogue, ensure_ascii=False))
+        self.pages = {
+            "assessments": url("assessments/index.md"),
+            "my-results": url("assessments/my-results.md"),
+            **{f"assessment:{i}": url(f"assessments/{i}.md") for i in self.instruments},
+            **{f"template:{t}": url(f"templates/{t}.md") for t in self.templates},
+        }
+        published = publish.site_files(
+            self.bundle,
+            Path(self.config.site_src),
+            self.instruments,
+            self.templates,
+            runtime,
+            self.catalogue.ui,
+            self.pages,
         )
-        # Blank Word files are written here, by the same writer the browser uses for filled copies.
-        for template_id, template in self.templates.items():
-            content = json.dumps(template, ensure_ascii=False, separators=(",", ":"))
-            files.append(File.generated(config, f"{TEMPLATES_PATH}/{template_id}.json", content=content))
-            files.append(
-                File.generated(config, f"{TEMPLATES_PATH}/{template_id}.docx", content=docx.build_docx(template))
-            )
-        for module in ENGINE_MODULES:
-            name = Path(module.__file__).name
-            files.append(File.generated(config, f"{ENGINE_PATH}/{name}", abs_src_path=module.__file__))
-        for path in runtime:
-            files.append(File.generated(config, f"{PYODIDE_PATH}/{path.name}", abs_src_path=str(path)))
-        for kind in ("js", "css"):
-            for path in sorted(Path(self.config.site_src, kind).glob(f"*.{kind}")):
-                files.append(File.generated(config, f"assets/{kind}/{path.name}", abs_src_path=str(path)))
+        for item in published:
+            if item.source:
+                files.append(File.generated(config, item.path, abs_src_path=str(item.source)))
+            else:
+                files.append(File.generated(config, item.path, content=item.content))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -142,33 +160,32 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                 return render_results(self.catalogue)
             if kind in ("instrument-list", "template-list"):
                 return render_catalogue(self._catalogue_entries(kind, page), self.catalogue)
+            data = self.templates if kind == "template" else self.instruments
+            if block_id not in data:
+                known = ", ".join(sorted(data)) or "none"
+                raise PluginError(f"{page.file.src_uri}: unknown {kind} {block_id!r} (known: {known})")
             if kind == "template":
-                if block_id not in self.templates:
-                    known = ", ".join(sorted(self.templates)) or "none"
-                    raise PluginError(f"{page.file.src_uri}: unknown template {block_id!r} (known: {known})")
-                src = f"{TEMPLATES_PATH}/{block_id}"
+                src = self.bundle.path("templates", block_id)
                 blank = get_relative_url(f"{src}.docx", page.url)
-                return render_template(self.templates[block_id], self.catalogue, src, blank)
-            if block_id not in self.instruments:
-                known = ", ".join(sorted(self.instruments)) or "none"
-                raise PluginError(f"{page.file.src_uri}: unknown instrument {block_id!r} (known: {known})")
-            self.placed[block_id] = page.file.src_uri
-            return render_instrument(self.instruments[block_id], self.catalogue, f"{INSTRUMENTS_PATH}/{block_id}.json")
+                return render_template(data[block_id], self.catalogue, src, blank)
+            return render_instrument(
+                data[block_id], self.catalogue, self.bundle.path("instruments", f"{block_id}.json")
+            )
 
         return PLACEHOLDER.sub(draw, html)
 
     def _catalogue_entries(self, kind: str, page: Page) -> list[dict]:
         ui = self.catalogue.ui
 
-        def href(path: str) -> str:
-            return get_relative_url(path, page.url)
+        def href(key: str) -> str:
+            return get_relative_url(self.pages[key], page.url)
 
         if kind == "instrument-list":
             return [
                 {
                     "title": i["title"],
                     "summary": i["summary"],
-                    "href": href(f"assessments/{i['id']}/"),
+                    "href": href(f"assessment:{i['id']}"),
                     "facts": [
                         ui["about.minutes_short"].replace("{minutes}", str(i["minutes"])) if i["minutes"] else "",
                         ui[f"provenance.{i['provenance']['kind']}"],
@@ -180,25 +197,33 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             {
                 "title": t["title"],
                 "summary": t["summary"],
-                "href": href(f"templates/{t['id']}/"),
+                "href": href(f"template:{t['id']}"),
                 "facts": t["sources"][:1],
-                "docx": href(f"{TEMPLATES_PATH}/{t['id']}.docx"),
+                "docx": get_relative_url(self.bundle.path("templates", f"{t['id']}.docx"), page.url),
             }
             for t in self.templates.values()
         ]
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        # Vendor files are final only now; strip the CDN fallbacks they carry.
+        # Vendor files are final only now: strip the CDN fallbacks they carry, then list every
+        # file of this build for the service worker, versioned by their content.
+        site = Path(config.site_dir)
         try:
-            make_offline(Path(config.site_dir))
+            make_offline(site)
         except OfflinePatchError as error:
             raise PluginError(str(error)) from None
+        digest = hashlib.sha256()
+        for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != publish.SERVICE_WORKER):
+            digest.update(path.relative_to(site).as_posix().encode())
+            digest.update(path.read_bytes())
+        version = f"{self.bundle.label}-{digest.hexdigest()[:10]}"
+        source = Path(self.config.site_src) / publish.SERVICE_WORKER
+        (site / publish.SERVICE_WORKER).write_text(publish.service_worker(site, version, source), encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
-        # Authors edit instruments and browser code while `mkdocs serve` runs.
-        server.watch(self.config.assessments)
-        server.watch(self.config.templates)
-        server.watch(self.config.site_src)
+        # Authors edit instruments, templates and browser code while `mkdocs serve` runs.
+        for folder in (self.config.assessments, self.config.templates, self.config.site_src):
+            server.watch(folder)
         return server
 
     def on_shutdown(self) -> None:

@@ -34,13 +34,13 @@ def rating_values(item: dict[str, Any]) -> list[float]:
 def render_instrument(instrument: dict[str, Any], catalogue: Catalogue, src: str) -> str:
     """The form and the empty report region; ``src`` is the compiled JSON's site path."""
     template = _environment().get_template("instrument.html")
-    return template.render(i=instrument, ui=catalogue.ui, ui_json=catalogue.ui_json(), src=src)
+    return template.render(i=instrument, ui=catalogue.ui, src=src)
 
 
 def render_results(catalogue: Catalogue) -> str:
     """The frame of the "my results" page; the browser fills it from localStorage."""
     template = _environment().get_template("results.html")
-    return template.render(ui=catalogue.ui, ui_json=catalogue.ui_json())
+    return template.render(ui=catalogue.ui)
 
 
 def render_template(template: dict[str, Any], catalogue: Catalogue, src: str, blank: str) -> str:
@@ -48,9 +48,7 @@ def render_template(template: dict[str, Any], catalogue: Catalogue, src: str, bl
     ``blank`` the page-relative link to its blank .docx."""
     page = _environment().get_template("template.html")
     has_example = any(block.get("example") for block in template["blocks"])
-    return page.render(
-        d=template, ui=catalogue.ui, ui_json=catalogue.ui_json(), src=src, blank=blank, has_example=has_example
-    )
+    return page.render(d=template, ui=catalogue.ui, src=src, blank=blank, has_example=has_example)
 
 
 def render_catalogue(entries: list[dict[str, Any]], catalogue: Catalogue) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from conftest import ROOT
 
 from generator import engine
+from generator.bundle import PYODIDE_DIR
 from generator.offline import PATCHES, SOURCE_MAP_COMMENT
 from generator.runtime import PYODIDE_VERSION, RUNTIME_FILES
 from generator.schema import load_instrument
@@ -24,6 +25,12 @@ URL_IN_MARKUP = re.compile(
 NAMESPACES = {"www.w3.org"}
 
 
+def bundle(site: Path) -> Path:
+    """The build's fingerprinted folder of the site's own code and data."""
+    [folder] = site.glob("assets/kasibi-*")
+    return folder
+
+
 def text_files(site: Path, *suffixes: str):
     for path in sorted(site.rglob("*")):
         if path.is_file() and path.suffix in suffixes:
@@ -32,18 +39,18 @@ def text_files(site: Path, *suffixes: str):
 
 def test_site_holds_the_pinned_runtime_and_the_engine(site_dir):
     for name in RUNTIME_FILES:
-        published = (site_dir / "assets/pyodide" / name).read_bytes()
+        published = (site_dir / PYODIDE_DIR / name).read_bytes()
         original = (ROOT / "node_modules/pyodide" / name).read_bytes()
         if name == "pyodide.mjs":  # only its CDN default is made inert (generator/offline.py)
             text = original.decode()
-            for old, new in PATCHES["assets/pyodide/pyodide.mjs"].items():
+            for old, new in PATCHES["assets/pyodide-*/pyodide.mjs"].items():
                 text = text.replace(old, new)
             original = SOURCE_MAP_COMMENT.sub("", text).encode()
         assert published == original, name
-    assert (site_dir / "assets/engine/engine.py").read_text(encoding="utf-8") == Path(engine.__file__).read_text(
+    assert (bundle(site_dir) / "engine/engine.py").read_text(encoding="utf-8") == Path(engine.__file__).read_text(
         encoding="utf-8"
     )
-    published = {p.name for p in (site_dir / "assets/pyodide").iterdir()}
+    published = {p.name for p in (site_dir / PYODIDE_DIR).iterdir()}
     assert published == set(RUNTIME_FILES), "only the runtime files: the package's console pages load a CDN"
 
 
@@ -59,10 +66,10 @@ def test_package_lock_pins_pyodide_with_its_integrity_hash():
 
 
 def test_compiled_instrument_is_published(site_dir):
-    published = json.loads((site_dir / "assets/instruments/cycle-self-assessment.json").read_text(encoding="utf-8"))
+    published = json.loads((bundle(site_dir) / "instruments/cycle-self-assessment.json").read_text(encoding="utf-8"))
     source = load_instrument(ROOT / "assessments/cycle-self-assessment.yml", link=lambda p: p)
     assert published["id"] == source["id"] and published["rules"] == source["rules"]
-    assert published["scales"][0]["guide"] == "model/cycle/action/"  # a site URL, not a .md path
+    assert published["scales"][0]["guide"] == "model/cycle/action.html"  # a site URL, not a .md path
 
 
 def test_no_page_or_stylesheet_references_an_outside_host(site_dir):
@@ -144,7 +151,7 @@ class _FormAudit(HTMLParser):
 
 
 def test_instrument_page_is_a_plain_html_form(site_dir):
-    html = (site_dir / "assessments/cycle-self-assessment/index.html").read_text(encoding="utf-8")
+    html = (site_dir / "assessments/cycle-self-assessment.html").read_text(encoding="utf-8")
     audit = _FormAudit()
     audit.feed(html[html.index('<form class="kasibi-form"') : html.index("</form>", html.index("kasibi-form"))])
     [form] = audit.forms

@@ -46,11 +46,8 @@ def pages(site_dir) -> dict[Path, _Page]:
 
 
 def built_page(site_dir: Path, src: str) -> Path:
-    """The HTML file MkDocs builds from docs/<src> (directory URLs)."""
-    stem = src.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return site_dir / stem.removesuffix("index") / "index.html"
-    return site_dir / stem / "index.html"
+    """The HTML file MkDocs builds from docs/<src>."""
+    return site_dir / f"{src.removesuffix('.md')}.html"
 
 
 def outline_lines() -> list[int]:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import ROOT
 
-PAGE = "assessments/cycle-self-assessment/"
+PAGE = "assessments/cycle-self-assessment.html"
 ANSWERS = {"action": 2, "analysis": 1, "reflection": 3, "design": 1, "trial": 5}
 EXPECTED = ["Педагог-модератор", "Педагог", "Педагог-сарапшы", "Педагог", "Педагог-шебер"]
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -55,7 +55,7 @@ def test_complete_reload_and_restore(page, serve, prefix):
     assert page.locator(".kasibi-chart").count() == 1
     # The guide link resolves inside the site, under the sub-path too.
     href = page.eval_on_selector("[data-profile] a", "a => a.href")
-    assert href == server.url("model/cycle/action/")
+    assert href == server.url("model/cycle/action.html")
 
     page.reload()
     page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)

@@ -51,7 +51,7 @@ def fill(page, instrument: dict, answers: dict) -> None:
 
 def complete(page, serve, instrument_id: str, seed: int) -> dict:
     instrument = INSTRUMENTS[instrument_id]
-    page.goto(serve().url(f"assessments/{instrument_id}/"))
+    page.goto(serve().url(f"assessments/{instrument_id}.html"))
     fill(page, instrument, random_answers(instrument, random.Random(seed)))
     page.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
     return instrument
@@ -87,7 +87,7 @@ def test_repeating_an_instrument_shows_what_rose_and_fell(page, serve):
     page.click("[data-action=save]")
     assert len(saved_records(page)) == 2
 
-    page.goto(serve().url("assessments/my-results/"))
+    page.goto(serve().url("assessments/my-results.html"))
     group = page.locator("section[data-instrument=cycle-self-assessment]")
     assert group.locator("li").count() == 2 and group.locator("svg.kasibi-chart").count() == 1  # the trend
     for box in group.locator("input[type=checkbox]").all():
@@ -100,7 +100,7 @@ def test_plan_button_opens_the_development_plan_with_the_growth_zone(page, serve
     complete(page, serve, "cycle-self-assessment", seed=3)
     zone = page.inner_text("[data-growth-zone]")
     page.click("[data-action=plan]")
-    page.wait_for_url("**/templates/individual-development-plan/")
+    page.wait_for_url("**/templates/individual-development-plan.html")
     page.wait_for_selector("[data-notice]:not([hidden])")
     values = page.eval_on_selector_all("form.kasibi-doc [name]", "els => els.map(e => e.value).join('\\n')")
     assert zone in values
@@ -129,7 +129,7 @@ def test_export_clear_import_gives_back_the_same_history(page, serve, tmp_path):
         complete(page, serve, instrument_id, seed)
         page.click("[data-action=save]")
     before = saved_records(page)
-    page.goto(serve().url("assessments/my-results/"))
+    page.goto(serve().url("assessments/my-results.html"))
     exported = export_file(page)
     assert exported["kind"] == "kasibi-results" and len(exported["records"]) == 3
     page.once("dialog", lambda dialog: dialog.accept())
@@ -145,7 +145,7 @@ def test_export_clear_import_gives_back_the_same_history(page, serve, tmp_path):
 def test_hostile_imports_are_refused_and_change_nothing(page, serve, tmp_path):
     complete(page, serve, "sel-competences", seed=7)
     page.click("[data-action=save]")
-    page.goto(serve().url("assessments/my-results/"))
+    page.goto(serve().url("assessments/my-results.html"))
     before = saved_records(page)
     good = export_file(page)
     script = json.loads(json.dumps(good))
@@ -174,7 +174,7 @@ def test_hostile_imports_are_refused_and_change_nothing(page, serve, tmp_path):
     assert page.locator("section[data-instrument=sel-competences] img").count() == 0
 
 
-@pytest.mark.parametrize("path", ["assessments/lesson-balance-wheel/", "assessments/my-results/"])
+@pytest.mark.parametrize("path", ["assessments/lesson-balance-wheel.html", "assessments/my-results.html"])
 def test_instrument_and_results_pages_fit_a_phone_and_pass_axe(browser, serve, path):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()

@@ -4,10 +4,10 @@
 import { readAnswers, requiredItems, writeAnswers } from "./answers.js";
 import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";
-import { siteUrl } from "./paths.js";
+import { pageUrl, siteUrl, version } from "./paths.js";
 import { renderComparison, renderMessage, renderResult } from "./report.js";
 import * as store from "./store.js";
-import { loadStrings } from "./strings.js";
+import { t } from "./strings.js";
 
 // What the development plan receives from a result: the growth zone and what to do about it.
 function planPrefill(result) {
@@ -26,7 +26,7 @@ class InstrumentPage {
   constructor(root, engine) {
     this.root = root;
     this.engine = engine;
-    this.t = loadStrings(root);
+    this.t = t;
     this.form = root.querySelector("form[data-instrument]");
     this.id = this.form.dataset.instrument;
     this.version = Number(this.form.dataset.version);
@@ -142,9 +142,10 @@ class InstrumentPage {
         : this.t("action.save_failed"));
       if (record) save.disabled = true;
     });
-    const buttons = [save, h("a", { class: "md-button", href: siteUrl("assessments/my-results/") }, this.t("action.my_results"))];
-    if (result.plan && result.next_step) {
-      const plan = h("a", { class: "md-button", href: siteUrl(`templates/${result.plan}/`), "data-action": "plan" },
+    const buttons = [save, h("a", { class: "md-button", href: pageUrl("my-results") }, this.t("action.my_results"))];
+    const planPage = result.plan && pageUrl(`template:${result.plan}`);
+    if (planPage && result.next_step) {
+      const plan = h("a", { class: "md-button", href: planPage, "data-action": "plan" },
         this.t("action.plan"));
       plan.addEventListener("click", () => store.putPrefill(result.plan, planPrefill(result)));
       buttons.push(plan);
@@ -179,9 +180,11 @@ class InstrumentPage {
   }
 }
 
-function statusLine(root, state, text) {
+function statusLine(root, state, text, engineVersion = "") {
   const line = root.querySelector("[data-engine-status]");
   line.dataset.engineStatus = state;
+  line.dataset.siteVersion = version;
+  if (engineVersion) line.dataset.engineVersion = engineVersion;
   line.textContent = text;
 }
 
@@ -189,9 +192,9 @@ const roots = [...document.querySelectorAll("[data-instrument-root]")];
 if (roots.length) {
   const pages = [];
   const engine = new EngineClient({
-    onReady: () => {
+    onReady: ({ engine: engineVersion }) => {
       for (const page of pages) {
-        statusLine(page.root, "ready", page.t("engine.ready"));
+        statusLine(page.root, "ready", page.t("engine.ready"), engineVersion);
         page.update();
       }
     },

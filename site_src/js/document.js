@@ -6,7 +6,7 @@ import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";
 import { siteUrl } from "./paths.js";
 import * as store from "./store.js";
-import { loadStrings } from "./strings.js";
+import { t } from "./strings.js";
 import { download } from "./transfer.js";
 
 // Values are read from and written to inputs named "block", "block:field" or "block:row:column".
@@ -29,7 +29,7 @@ class DocumentPage {
   constructor(root, engine) {
     this.root = root;
     this.engine = engine;
-    this.t = loadStrings(root);
+    this.t = t;
     this.id = root.dataset.templateRoot;
     this.src = siteUrl(root.dataset.src);
     this.version = Number(root.dataset.version);

@@ -4,10 +4,10 @@
 import { trendChart } from "./chart.js";
 import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";
-import { siteUrl } from "./paths.js";
+import { pageUrl } from "./paths.js";
 import { renderComparison, renderResult } from "./report.js";
 import * as store from "./store.js";
-import { loadStrings } from "./strings.js";
+import { t } from "./strings.js";
 import { ImportError, MAX_BYTES, csvFor, download, exportFile, merge, parseImport } from "./transfer.js";
 
 const day = (iso) => new Date(iso).toLocaleDateString("kk-KZ");
@@ -36,13 +36,13 @@ function trend(t, title, records) {
 class ResultsPage {
   constructor(root) {
     this.root = root;
-    this.t = loadStrings(root);
+    this.t = t;
     this.list = root.querySelector("[data-results-list]");
     this.notice = root.querySelector("[data-notice]");
     root.querySelector("[data-action=export]").addEventListener("click", () => this.exportAll());
     root.querySelector("[data-action=import]").addEventListener("change", (event) => this.importFile(event.target));
     root.querySelector("[data-action=delete-all]").addEventListener("click", () => this.deleteAll());
-    this.catalogue = fetch(siteUrl("assets/instruments/index.json")).then((r) => r.json())
+    this.catalogue = fetch(new URL("../instruments/index.json", import.meta.url)).then((r) => r.json())
       .then((list) => new Map(list.map((i) => [i.id, i])));
     this.render();
   }
@@ -68,7 +68,7 @@ class ResultsPage {
     const records = this.records();
     if (!records.length) {
       this.list.replaceChildren(h("p", null, this.t("results.empty")),
-        h("p", null, h("a", { href: siteUrl("assessments/") }, this.t("results.go_assess"))));
+        h("p", null, h("a", { href: pageUrl("assessments") }, this.t("results.go_assess"))));
       return;
     }
     const groups = new Map();
@@ -111,7 +111,7 @@ class ResultsPage {
       date: this.t("results.col_date"), version: this.t("results.col_version"), band: this.t("results.col_band"),
     }), "text/csv;charset=utf-8"));
     return h("section", { class: "kasibi-group", "data-instrument": id },
-      h("h2", null, h("a", { href: siteUrl(`assessments/${id}/`) }, title)),
+      h("h2", null, h("a", { href: pageUrl(`assessment:${id}`) }, title)),
       trend(this.t, title, records),
       h("ul", { class: "kasibi-saved-list" }, rows),
       h("div", { class: "kasibi-actions" }, records.some((r) => r.result.scales?.length) ? compare : null, csv),

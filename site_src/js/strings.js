@@ -1,9 +1,8 @@
-// The interface strings of the page's language, embedded by the build (site_src/i18n/<lang>.yml, `ui`).
+// The interface strings of this build (site_src/i18n/<lang>.yml, `ui`), from the generated build module.
 
-export function loadStrings(root) {
-  const node = root.querySelector("script.kasibi-strings");
-  const table = node ? JSON.parse(node.textContent) : {};
-  // t(key, {name: value}) fills {name} placeholders; an unknown key shows itself, never breaks the page.
-  return (key, values = {}) =>
-    (table[key] ?? key).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+import { UI } from "./build.js";
+
+// t(key, {name: value}) fills {name} placeholders; an unknown key shows itself, never breaks the page.
+export function t(key, values = {}) {
+  return (UI[key] ?? key).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }

@@ -9,7 +9,8 @@
 //   ← {type: "ready", engine, python} | {type: "failed", reason}
 //   ← {type: "result", id, result} | {type: "error", id, reason}
 
-const runtimeUrl = new URL("../pyodide/", import.meta.url);
+import { runtimeUrl } from "./paths.js";
+
 const engineUrl = new URL("../engine/", import.meta.url);
 const MODULES = ["engine", "documents", "docx"];
 const START_LIMIT_MS = 180_000;

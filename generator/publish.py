@@ -1,0 +1,71 @@
+"""What the generator adds to the built site, and where: one list of (site path, content) pairs.
+
+The plugin turns the list into MkDocs files; nothing here imports MkDocs. Paths follow
+``bundle.Bundle``: the site's own code and data under the fingerprinted bundle folder, the
+Pyodide runtime under its versioned folder, the service worker at the site root.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import documents, docx, engine
+from .bundle import PYODIDE_DIR, Bundle
+
+ENGINE_MODULES = (engine, documents, docx)  # the Python the browser runs, as the package `kasibi`
+MODULE_SCRIPTS = ("assessment.js", "results.js", "document.js", "offline.js", "theme-fixes.js")
+CLASSIC_SCRIPTS = ("file-notice.js",)  # module scripts do not run from file://; this one must
+SERVICE_WORKER = "sw.js"
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    path: str
+    content: str | bytes | None = None
+    source: Path | None = None  # copied as it is
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def site_files(
+    bundle: Bundle,
+    site_src: Path,
+    instruments: dict[str, dict],
+    templates: dict[str, dict],
+    runtime: list[Path],
+    ui: dict[str, str],
+    pages: dict[str, str],
+) -> list[SiteFile]:
+    """Every file the generator publishes; ``pages`` maps page keys to their site URLs."""
+    out = [SiteFile(bundle.path("instruments", f"{i}.json"), _json(data)) for i, data in instruments.items()]
+    # The results page reads this list to recognise imported results and to link back.
+    index = [
+        {"id": i["id"], "title": i["title"], "version": i["version"], "kind": i["kind"]} for i in instruments.values()
+    ]
+    out.append(SiteFile(bundle.path("instruments", "index.json"), _json(index)))
+    for template_id, template in templates.items():
+        out.append(SiteFile(bundle.path("templates", f"{template_id}.json"), _json(template)))
+        # Blank Word files are written by the same writer the browser uses for filled copies.
+        out.append(SiteFile(bundle.path("templates", f"{template_id}.docx"), docx.build_docx(template)))
+    out += [SiteFile(bundle.path("engine", Path(m.__file__).name), source=Path(m.__file__)) for m in ENGINE_MODULES]
+    out += [SiteFile(f"{PYODIDE_DIR}/{path.name}", source=path) for path in runtime]
+    out += [SiteFile(bundle.path("js", p.name), source=p) for p in sorted((site_src / "js").glob("*.js"))]
+    out += [SiteFile(bundle.path("css", p.name), source=p) for p in sorted((site_src / "css").glob("*.css"))]
+    out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages)))
+    return out
+
+
+def service_worker(site: Path, version: str, source: Path) -> str:
+    """``sw.js`` for the built ``site``: its version and every file to keep offline, then the worker code."""
+    files = sorted(
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*")
+        if path.is_file() and path.name not in (SERVICE_WORKER, "404.html", "sitemap.xml", "sitemap.xml.gz")
+    )
+    precache = ["./", *files]  # the site root is also reached as "./" (a folder URL)
+    header = f"const VERSION = {json.dumps(version)};\nconst PRECACHE = {json.dumps(precache, ensure_ascii=False)};\n"
+    return header + source.read_text(encoding="utf-8")
