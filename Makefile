@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve dev build test lint bench clean system-deps
+.PHONY: serve dev build test lint bench clean system-deps release
 
 # Python dependencies, exact versions from requirements.lock.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -35,11 +35,13 @@ serve: build
 dev: deps
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
-# Tests need Debian's chromium (Playwright's own browser download does not work offline) and
-# LibreOffice + poppler to turn the Word files into PDF and read them back.
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils fonts-dejavu-core
+# Tests need Debian's chromium (Playwright's own browser download does not work offline),
+# LibreOffice + poppler to turn the Word files into PDF and read them back, and nginx to serve
+# the release as a school would.
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils fonts-dejavu-core nginx
 system-deps:
-	@if ! [ -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
+	@if ! [ -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+	  || ! [ -x /usr/sbin/nginx ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; fi
@@ -50,6 +52,10 @@ lint: deps
 
 test: deps system-deps lint
 	$(BIN)/python -m pytest
+
+# The zip a school's IT person hosts (dist/), with hosting notes and its SHA-256.
+release: deps
+	$(BIN)/python -m generator release
 
 bench: build
 	$(BIN)/python bench/engine_ready.py

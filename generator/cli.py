@@ -16,6 +16,7 @@ from pathlib import Path
 from . import engine
 from .checker import ValidationError
 from .i18n import load_catalogue
+from .release import make_release
 from .schema import load_folder, load_instrument
 from .template_schema import load_templates
 
@@ -59,6 +60,17 @@ def _build(args: argparse.Namespace) -> int:
     return subprocess.call([sys.executable, "-m", "mkdocs", "build", "--strict", *args.mkdocs_args])
 
 
+def _release(args: argparse.Namespace) -> int:
+    try:
+        archive = make_release(Path.cwd(), Path(args.dist), args.version)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{archive} ({archive.stat().st_size / 1_000_000:.1f} MB)")
+    print(Path(f"{archive}.sha256").read_text(encoding="utf-8").strip())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -74,5 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="build the site into site/")
     build.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
     build.set_defaults(run=_build)
+    release = commands.add_parser("release", help="build the intranet zip into dist/")
+    release.add_argument("--version", help="the release name (default: pyproject.toml's version)")
+    release.add_argument("--dist", default="dist")
+    release.set_defaults(run=_release)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -56,15 +57,29 @@ def flagship() -> dict:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server; ``headers`` are added to every response, ``wasm_type`` overrides .wasm's MIME type."""
+
+    headers: ClassVar[dict[str, str]] = {}
+    wasm_type = "application/wasm"
+
     def log_message(self, *args) -> None:
         pass
+
+    def guess_type(self, path) -> str:
+        return self.wasm_type if str(path).endswith(".wasm") else super().guess_type(path)
+
+    def end_headers(self) -> None:
+        for name, value in self.headers.items():
+            self.send_header(name, value)
+        super().end_headers()
 
 
 class StaticServer:
     """Serves a folder on 127.0.0.1, optionally under a sub-path (``/kasibi/``) as schools do."""
 
-    def __init__(self, site: Path, root: Path, prefix: str):
-        handler = functools.partial(_QuietHandler, directory=str(root))
+    def __init__(self, site: Path, root: Path, prefix: str, **options):
+        handler_class = type("Handler", (_QuietHandler,), options) if options else _QuietHandler
+        handler = functools.partial(handler_class, directory=str(root))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/{prefix}"
         self.site = site
@@ -81,17 +96,19 @@ class StaticServer:
 
 @pytest.fixture(scope="session")
 def serve(site_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    """serve(prefix) → a StaticServer for the built site at http://127.0.0.1:port/<prefix>."""
-    servers: dict[str, StaticServer] = {}
+    """serve(prefix, site=…, headers=…, wasm_type=…) → a StaticServer at http://127.0.0.1:port/<prefix>."""
+    servers: dict[tuple, StaticServer] = {}
 
-    def start(prefix: str = "") -> StaticServer:
-        if prefix not in servers:
-            root = site_dir
+    def start(prefix: str = "", site: Path = site_dir, **options) -> StaticServer:
+        key = (prefix, site, tuple(sorted((k, str(v)) for k, v in options.items())))
+        if key not in servers:
+            root = site
             if prefix:
                 root = tmp_path_factory.mktemp("subpath")
-                (root / prefix.strip("/")).symlink_to(site_dir, target_is_directory=True)
-            servers[prefix] = StaticServer(site_dir, root, prefix)
-        return servers[prefix]
+                (root / prefix.strip("/")).parent.mkdir(parents=True, exist_ok=True)
+                (root / prefix.strip("/")).symlink_to(site, target_is_directory=True)
+            servers[key] = StaticServer(site, root, prefix, **options)
+        return servers[key]
 
     yield start
     for server in servers.values():

@@ -192,9 +192,10 @@ const roots = [...document.querySelectorAll("[data-instrument-root]")];
 if (roots.length) {
   const pages = [];
   const engine = new EngineClient({
-    onReady: ({ engine: engineVersion }) => {
+    onReady: ({ engine: engineVersion, wasmType }) => {
+      const note = wasmType ? ` ${t("engine.wasm_type", { type: wasmType })}` : "";
       for (const page of pages) {
-        statusLine(page.root, "ready", page.t("engine.ready"), engineVersion);
+        statusLine(page.root, "ready", page.t("engine.ready") + note, engineVersion);
         page.update();
       }
     },

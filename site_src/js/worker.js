@@ -6,7 +6,8 @@
 //   → {type: "compare", id, older, newer}    two results of one instrument
 //   → {type: "completion", id, src, values}  src: a compiled template's URL
 //   → {type: "docx", id, src, values}        the filled Word file's bytes
-//   ← {type: "ready", engine, python} | {type: "failed", reason}
+//   ← {type: "ready", engine, python, wasmType} | {type: "failed", reason}
+//     (wasmType: the wrong MIME type the server gave pyodide.asm.wasm, when it did)
 //   ← {type: "result", id, result} | {type: "error", id, reason}
 
 import { runtimeUrl } from "./paths.js";
@@ -42,6 +43,22 @@ function startFailure() {
   });
 }
 
+// Browsers compile WebAssembly from a stream only when the server says application/wasm; many
+// intranet servers (IIS, old nginx) do not know the type. Fall back to compiling the bytes, and
+// report it so the page can tell the IT person what to fix.
+let wrongWasmType = null;
+for (const name of ["compileStreaming", "instantiateStreaming"]) {
+  const streaming = WebAssembly[name];
+  WebAssembly[name] = async (source, ...rest) => {
+    const response = await source;
+    const type = (response.headers.get("content-type") ?? "").split(";")[0].trim();
+    if (type === "application/wasm") return streaming.call(WebAssembly, response, ...rest);
+    wrongWasmType = type || "(none)";
+    const bytes = await response.arrayBuffer();
+    return name === "compileStreaming" ? WebAssembly.compile(bytes) : WebAssembly.instantiate(bytes, ...rest);
+  };
+}
+
 async function start() {
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
   const pyodide = await Promise.race([
@@ -56,13 +73,14 @@ async function start() {
   }
   const python = Object.fromEntries(MODULES.map((name) => [name, pyodide.pyimport(`kasibi.${name}`)]));
   const version = pyodide.runPython("import sys; sys.version.split()[0]");
-  return { python, version };
+  return { python, version, wrongWasmType };
 }
 
 const ready = start();
 
 ready.then(
-  ({ python, version }) => postMessage({ type: "ready", engine: python.engine.ENGINE_VERSION, python: version }),
+  ({ python, version, wrongWasmType: served }) =>
+    postMessage({ type: "ready", engine: python.engine.ENGINE_VERSION, python: version, wasmType: served }),
   (error) => postMessage({ type: "failed", reason: String(error?.message ?? error) }),
 );
 
