@@ -9,8 +9,9 @@ const CACHE = `kasibi-${VERSION}`;
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // "reload" skips the HTTP cache, so a server's stale copy never enters a new version.
-    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+    // "no-cache" asks the server whether its copy changed: a stale copy never enters a new version,
+    // and what the page itself has just downloaded (Pyodide, 13 MB) is not sent twice.
+    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })));
     await self.skipWaiting();
   })());
 });

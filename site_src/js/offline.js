@@ -5,10 +5,18 @@ import { h } from "./dom.js";
 import { siteRoot } from "./paths.js";
 import { t } from "./strings.js";
 
-if ("serviceWorker" in navigator && location.protocol !== "file:") {
-  const hadController = Boolean(navigator.serviceWorker.controller);
+// Offline copies are made after the page has what it needs: the page first, the whole site later.
+const SETTLE_MS = 5000;
+
+function register() {
   navigator.serviceWorker.register(new URL("sw.js", siteRoot), { scope: siteRoot.pathname, updateViaCache: "none" })
     .catch(() => {}); // offline use is a bonus: the site works online without it
+}
+
+if ("serviceWorker" in navigator && location.protocol !== "file:") {
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  if (hadController) register(); // already installed: check for a new version at once
+  else addEventListener("load", () => setTimeout(register, SETTLE_MS), { once: true });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (!hadController) return; // the first install: this page is already the current version
     const reload = h("button", { type: "button", class: "md-button md-button--primary" }, t("site.reload"));

@@ -1,0 +1,89 @@
+"""Release size and the bytes of a first visit, measured at the server (bytes actually sent).
+
+Builds the release zip, unpacks it, serves site/ on 127.0.0.1 and opens pages in headless Chromium
+with an empty cache. Prints: the zip and unpacked sizes; for a guidance page and for an instrument
+page, the bytes sent until the page is usable (the engine ready, for the instrument) and until the
+service worker has cached the whole site for offline use. Usage: python bench/release_size.py
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import tempfile
+import threading
+import zipfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from generator.release import make_release
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class CountingHandler(http.server.SimpleHTTPRequestHandler):
+    sent = 0
+
+    def log_message(self, *args):
+        pass
+
+    def copyfile(self, source, outputfile):
+        data = source.read()
+        CountingHandler.sent += len(data)
+        outputfile.write(data)
+
+
+def mb(n: int) -> str:
+    return f"{n / 1_000_000:6.2f} MB"
+
+
+def visit(browser, url: str, ready: str | None) -> tuple[int, int]:
+    CountingHandler.sent = 0
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url)
+    if ready:
+        page.wait_for_selector(ready, timeout=120_000)
+    usable = CountingHandler.sent
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    context.close()
+    return usable, CountingHandler.sent
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = make_release(ROOT, Path(tmp, "dist"))
+        with zipfile.ZipFile(archive) as zipped:
+            unpacked = sum(info.file_size for info in zipped.infolist())
+            zipped.extractall(tmp)
+        [site] = Path(tmp).glob("kasibi-*/site")
+        httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(site))
+        )
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        print(f"zip {archive.name}: {mb(archive.stat().st_size)}; unpacked {mb(unpacked)}")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for name, path, ready in (
+                ("guidance page", "model/cycle/reflection.html", None),
+                ("instrument page", "assessments/cycle-self-assessment.html", "[data-engine-status=ready]"),
+            ):
+                usable, total = visit(browser, url + path, ready)
+                print(f"first visit, {name:16} usable after {mb(usable)}; whole site cached offline after {mb(total)}")
+            browser.close()
+        httpd.shutdown()
+
+
+if __name__ == "__main__":
+    main()
