@@ -1,8 +1,10 @@
-"""Command line: ``python -m generator validate|score|build``.
+"""Command line: ``python -m generator validate|score|build|release``.
 
-validate [FOLDER]                 check every instrument; problems as file:line: field: message
+validate                          check every instrument and template: file:line: field: message
 score INSTRUMENT ANSWERS.json     score one answers file in CPython and print the result
+score RESULTS.json                recompute every result of an exported file; report any mismatch
 build [mkdocs build options]      build the site (MkDocs with this project's plugin)
+release [--version V]             build the intranet zip (dist/) with its hosting notes and SHA-256
 """
 
 from __future__ import annotations
@@ -41,7 +43,61 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_link(target: str) -> str:
+    """A guide link as the built site writes it (pages are .html files)."""
+    path, _, anchor = target.partition("#")
+    return path.removesuffix(".md") + ".html" + (f"#{anchor}" if anchor else "")
+
+
+def _rescore(results_file: Path, assessments: Path) -> int:
+    """Recompute every saved result in CPython and compare it with what the browser stored."""
+    try:
+        data = json.loads(results_file.read_text(encoding="utf-8"))
+        records = data["records"] if isinstance(data, dict) and data.get("kind") == "kasibi-results" else None
+        if not isinstance(records, list):
+            raise ValueError("not a results file exported from the site")
+    except (OSError, ValueError) as error:
+        print(f"{results_file}: {error}", file=sys.stderr)
+        return 1
+    instruments: dict[str, dict] = {}
+    counts = {"match": 0, "mismatch": 0, "skipped": 0}
+    for n, record in enumerate(records, 1):
+        name = f"record {n} ({record.get('instrument')}, {record.get('completed_at')})"
+        path = assessments / f"{record.get('instrument')}.yml"
+        try:
+            if path.stem not in instruments:
+                instruments[path.stem] = load_instrument(path, link=_site_link)
+        except (ValidationError, OSError) as error:
+            print(f"{name}: cannot load its instrument: {error}")
+            counts["skipped"] += 1
+            continue
+        instrument = instruments[path.stem]
+        if record.get("instrument_version") != instrument["version"]:
+            print(
+                f"{name}: saved with version {record.get('instrument_version')}, now {instrument['version']}: skipped"
+            )
+            counts["skipped"] += 1
+            continue
+        try:
+            recomputed = engine.score(instrument, record.get("answers"))
+        except engine.AnswerError as error:
+            print(f"{name}: MISMATCH: its answers no longer fit ({error})")
+            counts["mismatch"] += 1
+            continue
+        stored = record.get("result") or {}
+        differing = sorted(k for k in set(recomputed) | set(stored) if recomputed.get(k) != stored.get(k))
+        if differing:
+            print(f"{name}: MISMATCH in {', '.join(differing)}")
+            counts["mismatch"] += 1
+        else:
+            counts["match"] += 1
+    print(f"{counts['match']} match, {counts['mismatch']} mismatch, {counts['skipped']} skipped")
+    return 1 if counts["mismatch"] else 0
+
+
 def _score(args: argparse.Namespace) -> int:
+    if args.answers is None:
+        return _rescore(Path(args.instrument), Path(args.assessments))
     try:
         instrument = load_instrument(Path(args.instrument))
         answers = json.loads(Path(args.answers).read_text(encoding="utf-8"))
@@ -79,9 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("--templates", default="templates")
     validate.add_argument("--site-src", default="site_src")
     validate.set_defaults(run=_validate)
-    score = commands.add_parser("score", help="score an answers file with the CPython engine")
-    score.add_argument("instrument", help="an instrument YAML file")
-    score.add_argument("answers", help="a JSON object of item id → answer")
+    score = commands.add_parser("score", help="score answers, or recompute an exported results file, in CPython")
+    score.add_argument("instrument", help="an instrument YAML file, or an exported results file")
+    score.add_argument("answers", nargs="?", help="a JSON object of item id → answer")
+    score.add_argument("--assessments", default="assessments")
     score.set_defaults(run=_score)
     build = commands.add_parser("build", help="build the site into site/")
     build.add_argument("mkdocs_args", nargs=argparse.REMAINDER)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,6 +142,17 @@ def test_export_clear_import_gives_back_the_same_history(page, serve, tmp_path):
     assert saved_records(page) == before
     notice = import_file(page, tmp_path, "again.json", json.dumps(exported).encode())  # merged, not doubled
     assert "0 жаңа" in notice and len(saved_records(page)) == 3
+
+    # The CLI recomputes every saved result in CPython: the browser's Pyodide results match it.
+    path = tmp_path / "exported.json"
+    path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    rescore = [sys.executable, "-m", "generator", "score", str(path)]
+    done = subprocess.run(rescore, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and "3 match, 0 mismatch" in done.stdout, done.stdout
+    exported["records"][0]["result"]["scales"][0]["value"] += 1  # tampered with
+    path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run(rescore, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1 and "MISMATCH in scales" in done.stdout
 
 
 def test_hostile_imports_are_refused_and_change_nothing(page, serve, tmp_path):
