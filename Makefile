@@ -58,7 +58,8 @@ release: deps
 	$(BIN)/python -m generator release
 
 bench: build
-	$(BIN)/python bench/engine_ready.py
+	$(BIN)/python -m bench.engine_ready site
+	$(BIN)/python -m bench.release_size
 
 clean:
 	rm -rf site dist .pytest_cache

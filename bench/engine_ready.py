@@ -4,7 +4,7 @@ Side by side in one run, in headless Chromium against the built site on 127.0.0.
 - bare:   a page whose module worker only runs loadPyodide() from the site's runtime;
 - ours:   the instrument page until its engine reports ready, then one scoring round trip.
 Each is measured cold (new browser context: empty cache) and warm (reload in the same context).
-Prints milliseconds and the ratio ours / bare. Usage: python bench/engine_ready.py [SITE_DIR] [ROUNDS]
+Prints milliseconds and the ratio ours / bare. Usage: python -m bench.engine_ready [SITE_DIR] [ROUNDS]
 """
 
 from __future__ import annotations
@@ -21,24 +21,16 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare</title>
 <script type="module">
-const started = performance.now();
 const worker = new Worker(new URL("./bare-worker.js", location.href), {type: "module"});
-worker.onmessage = () => { window.readyMs = performance.now() - started; };
+worker.onmessage = () => { window.readyMs = performance.now(); };  // from the navigation's start, as ours
 </script>"""
-BARE_WORKER = """import { loadPyodide } from "./assets/pyodide/pyodide.mjs";
-const runtime = new URL("./assets/pyodide/", import.meta.url).href;
+BARE_WORKER = """import { loadPyodide } from "./assets/pyodide-314.0.7/pyodide.mjs";
+const runtime = new URL("./assets/pyodide-314.0.7/", import.meta.url).href;
 await loadPyodide({ indexURL: runtime, packageBaseUrl: runtime });
 postMessage("ready");"""
 OURS = """() => new Promise((resolve) => {
@@ -54,11 +46,7 @@ ANSWER_ALL = """() => { for (const stage of ["action", "analysis", "reflection",
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
@@ -70,7 +58,7 @@ def bare(page, url: str) -> float:
 
 
 def ours(page, url: str) -> tuple[float, float]:
-    page.goto(url + "assessments/cycle-self-assessment/")
+    page.goto(url + "assessments/cycle-self-assessment.html")
     ready = page.evaluate(OURS)
     started = page.evaluate("performance.now()")
     page.evaluate(ANSWER_ALL)
@@ -92,7 +80,7 @@ def main() -> None:
             k: [] for k in ("bare cold", "ours cold", "bare warm", "ours warm", "score round trip")
         }
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(rounds):
                 for name, measure in (("bare", bare), ("ours", ours)):
                     context = browser.new_context()

@@ -3,7 +3,7 @@
 Builds the release zip, unpacks it, serves site/ on 127.0.0.1 and opens pages in headless Chromium
 with an empty cache. Prints: the zip and unpacked sizes; for a guidance page and for an instrument
 page, the bytes sent until the page is usable (the engine ready, for the instrument) and until the
-service worker has cached the whole site for offline use. Usage: python bench/release_size.py
+service worker has cached the whole site for offline use. Usage: python -m bench.release_size
 """
 
 from __future__ import annotations
@@ -18,24 +18,13 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from generator.release import make_release
+from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
-class CountingHandler(http.server.SimpleHTTPRequestHandler):
+class CountingHandler(QuietHandler):
     sent = 0
-
-    def log_message(self, *args):
-        pass
 
     def copyfile(self, source, outputfile):
         data = source.read()
@@ -74,7 +63,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{httpd.server_address[1]}/"
         print(f"zip {archive.name}: {mb(archive.stat().st_size)}; unpacked {mb(unpacked)}")
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, path, ready in (
                 ("guidance page", "model/cycle/reflection.html", None),
                 ("instrument page", "assessments/cycle-self-assessment.html", "[data-engine-status=ready]"),

@@ -10,23 +10,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
+from support import CHROMIUM, CHROMIUM_ARGS, QuietHandler
 
 from generator.schema import load_instrument
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def build_site(out: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
@@ -56,29 +46,11 @@ def flagship() -> dict:
     return load_instrument(ROOT / "assessments" / "cycle-self-assessment.yml")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static server; ``headers`` are added to every response, ``wasm_type`` overrides .wasm's MIME type."""
-
-    headers: ClassVar[dict[str, str]] = {}
-    wasm_type = "application/wasm"
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def guess_type(self, path) -> str:
-        return self.wasm_type if str(path).endswith(".wasm") else super().guess_type(path)
-
-    def end_headers(self) -> None:
-        for name, value in self.headers.items():
-            self.send_header(name, value)
-        super().end_headers()
-
-
 class StaticServer:
     """Serves a folder on 127.0.0.1, optionally under a sub-path (``/kasibi/``) as schools do."""
 
     def __init__(self, site: Path, root: Path, prefix: str, **options):
-        handler_class = type("Handler", (_QuietHandler,), options) if options else _QuietHandler
+        handler_class = type("Handler", (QuietHandler,), options) if options else QuietHandler
         handler = functools.partial(handler_class, directory=str(root))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/{prefix}"

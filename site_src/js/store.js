@@ -53,20 +53,24 @@ function write(key, value) {
   }
 }
 
-// {status: "empty" | "ok" | "corrupt", record?}
-export function loadDraft(instrumentId) {
+// Read one record: {status: "empty" | "ok" | "corrupt", record?}; a record that fails `fits` is set aside.
+function loadRecord(key, name, fits) {
   if (!local) return { status: "empty" };
-  const key = `${PREFIX}draft:${instrumentId}`;
   const raw = local.getItem(key);
   if (raw === null) return { status: "empty" };
   try {
     const record = upgrade(JSON.parse(raw));
-    if (record.instrument !== instrumentId || !isPlainObject(record.answers)) throw new Error("unexpected shape");
+    if (!fits(record)) throw new Error("unexpected shape");
     return { status: "ok", record };
   } catch {
-    setAside(key, raw, instrumentId);
+    setAside(key, raw, name);
     return { status: "corrupt" };
   }
+}
+
+export function loadDraft(instrumentId) {
+  return loadRecord(`${PREFIX}draft:${instrumentId}`, instrumentId,
+    (record) => record.instrument === instrumentId && isPlainObject(record.answers));
 }
 
 export function saveDraft(instrumentId, instrumentVersion, answers, result) {
@@ -87,17 +91,8 @@ export function clearDraft(instrumentId) {
 
 // {status: "ok" | "corrupt", records}
 export function loadHistory() {
-  if (!local) return { status: "ok", records: [] };
-  const raw = local.getItem(HISTORY);
-  if (raw === null) return { status: "ok", records: [] };
-  try {
-    const history = upgrade(JSON.parse(raw));
-    if (!Array.isArray(history.records)) throw new Error("unexpected shape");
-    return { status: "ok", records: history.records };
-  } catch {
-    setAside(HISTORY, raw, "history");
-    return { status: "corrupt", records: [] };
-  }
+  const loaded = loadRecord(HISTORY, "history", (history) => Array.isArray(history.records));
+  return { status: loaded.status === "corrupt" ? "corrupt" : "ok", records: loaded.record?.records ?? [] };
 }
 
 export function saveHistory(records) {
@@ -142,20 +137,9 @@ export function takePrefill(target) {
 }
 
 // Filled templates: kasibi:v1:doc:<template id> → {format, template_version, current, copies: {name: {values, updated}}}
-// {status: "empty" | "ok" | "corrupt", record?}
 export function loadDocument(templateId) {
-  if (!local) return { status: "empty" };
-  const key = `${PREFIX}doc:${templateId}`;
-  const raw = local.getItem(key);
-  if (raw === null) return { status: "empty" };
-  try {
-    const record = upgrade(JSON.parse(raw));
-    if (!isPlainObject(record.copies) || typeof record.current !== "string") throw new Error("unexpected shape");
-    return { status: "ok", record };
-  } catch {
-    setAside(key, raw, templateId);
-    return { status: "corrupt" };
-  }
+  return loadRecord(`${PREFIX}doc:${templateId}`, templateId,
+    (record) => isPlainObject(record.copies) && typeof record.current === "string");
 }
 
 export function saveDocument(templateId, record) {

@@ -60,6 +60,8 @@ for (const name of ["compileStreaming", "instantiateStreaming"]) {
 }
 
 async function start() {
+  // The site's Python downloads while Pyodide starts, not after it.
+  const sources = MODULES.map((name) => fetchText(new URL(`${name}.py`, engineUrl).href));
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
   const pyodide = await Promise.race([
     // packageBaseUrl keeps Pyodide's default package CDN out of reach: everything comes from this site.
@@ -68,9 +70,8 @@ async function start() {
   ]);
   pyodide.FS.mkdirTree("/home/pyodide/kasibi");
   pyodide.FS.writeFile("/home/pyodide/kasibi/__init__.py", "");
-  for (const name of MODULES) {
-    pyodide.FS.writeFile(`/home/pyodide/kasibi/${name}.py`, await fetchText(new URL(`${name}.py`, engineUrl).href));
-  }
+  const texts = await Promise.all(sources);
+  MODULES.forEach((name, n) => pyodide.FS.writeFile(`/home/pyodide/kasibi/${name}.py`, texts[n]));
   const python = Object.fromEntries(MODULES.map((name) => [name, pyodide.pyimport(`kasibi.${name}`)]));
   const version = pyodide.runPython("import sys; sys.version.split()[0]");
   return { python, version, wrongWasmType };
