@@ -73,7 +73,11 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         config.theme.dirs.insert(0, self._theme_dir)
         # Our scripts and styles live in a folder named after their content: pages must name it.
         self.bundle = Bundle.of(self._release(config), self._inputs())
-        config.extra["kasibi"] = {"version": self.bundle.label, "file_notice": self.catalogue.ui["site.file_notice"]}
+        config.extra["kasibi"] = {
+            "version": self.bundle.label,
+            "bundle": self.bundle.root,
+            "file_notice": self.catalogue.ui["site.file_notice"],
+        }
         for name in sorted(p.name for p in (site_src / "css").glob("*.css")):
             config.extra_css.append(self.bundle.path("css", name))
         for name in (*publish.MODULE_SCRIPTS, *publish.CLASSIC_SCRIPTS):
@@ -150,6 +154,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         # «рефлексия» wants the explanation first, the tool second.
         if FORM_BLOCK.search(markdown):
             page.meta.setdefault("search", {}).setdefault("boost", FORM_PAGE_BOOST)
+            page.meta["kasibi_engine"] = True  # the theme starts the engine early on this page
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -1,5 +1,6 @@
-// The page's side of the scoring worker: one worker per page, started at once so Pyodide
-// loads while the teacher answers; the page never waits on it.
+// The page's side of the scoring worker: one worker per page, started as early as possible (by
+// engine-boot.js in the page's head, or here) so Pyodide loads while the teacher answers; the page
+// never waits on it.
 
 import { workerUrl } from "./paths.js";
 
@@ -10,8 +11,10 @@ export class EngineClient {
     this.state = "preparing";
     this.onReady = onReady;
     this.onFailed = onFailed;
+    const early = window.kasibiEngine;
+    window.kasibiEngine = null; // one client takes the early worker
     try {
-      this.worker = new Worker(workerUrl, { type: "module" });
+      this.worker = early?.worker ?? new Worker(workerUrl, { type: "module" });
     } catch (error) {
       queueMicrotask(() => this.fail(String(error?.message ?? error)));
       return;
@@ -22,6 +25,12 @@ export class EngineClient {
       event.preventDefault?.();
       this.fail(event.message || "worker");
     };
+    if (early) {
+      queueMicrotask(() => {
+        if (early.error) this.fail(early.error);
+        for (const message of early.messages) this.receive(message);
+      });
+    }
   }
 
   receive(data) {

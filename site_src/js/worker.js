@@ -72,7 +72,9 @@ async function start() {
   pyodide.FS.writeFile("/home/pyodide/kasibi/__init__.py", "");
   const texts = await Promise.all(sources);
   MODULES.forEach((name, n) => pyodide.FS.writeFile(`/home/pyodide/kasibi/${name}.py`, texts[n]));
-  const python = Object.fromEntries(MODULES.map((name) => [name, pyodide.pyimport(`kasibi.${name}`)]));
+  // Modules are imported when first used: a self-assessment never pays for the Word writer's imports.
+  const imported = {};
+  const python = (name) => (imported[name] ??= pyodide.pyimport(`kasibi.${name}`));
   const version = pyodide.runPython("import sys; sys.version.split()[0]");
   return { python, version, wrongWasmType };
 }
@@ -81,17 +83,19 @@ const ready = start();
 
 ready.then(
   ({ python, version, wrongWasmType: served }) =>
-    postMessage({ type: "ready", engine: python.engine.ENGINE_VERSION, python: version, wasmType: served }),
+    postMessage({ type: "ready", engine: python("engine").ENGINE_VERSION, python: version, wasmType: served }),
   (error) => postMessage({ type: "failed", reason: String(error?.message ?? error) }),
 );
 
 const handlers = {
-  score: async ({ engine }, data) => JSON.parse(engine.score_json(await cachedText(data.src), JSON.stringify(data.answers))),
-  compare: ({ engine }, data) => JSON.parse(engine.compare_json(JSON.stringify(data.older), JSON.stringify(data.newer))),
-  completion: async ({ documents }, data) =>
-    JSON.parse(documents.completion_json(await cachedText(data.src), JSON.stringify(data.values))),
-  docx: async ({ docx }, data) => {
-    const bytes = docx.build_docx_json(await cachedText(data.src), JSON.stringify(data.values));
+  score: async (python, data) =>
+    JSON.parse(python("engine").score_json(await cachedText(data.src), JSON.stringify(data.answers))),
+  compare: (python, data) =>
+    JSON.parse(python("engine").compare_json(JSON.stringify(data.older), JSON.stringify(data.newer))),
+  completion: async (python, data) =>
+    JSON.parse(python("documents").completion_json(await cachedText(data.src), JSON.stringify(data.values))),
+  docx: async (python, data) => {
+    const bytes = python("docx").build_docx_json(await cachedText(data.src), JSON.stringify(data.values));
     try {
       return bytes.toJs();
     } finally {
