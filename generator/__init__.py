@@ -1,4 +1,5 @@
-"""The site generator: instrument schema, scoring engine, form renderer, MkDocs plugin and CLI.
+"""The site generator: data schemas, scoring engine, Word writer, form renderer, MkDocs plugin and CLI.
 
-``engine`` is the only module shipped to the browser; it imports nothing from the rest.
+``engine``, ``documents`` and ``docx`` are also shipped to the browser (as the package ``kasibi``);
+they use the standard library only and import nothing else from this package but each other.
 """
