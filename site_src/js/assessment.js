@@ -22,6 +22,8 @@ function planPrefill(result) {
   };
 }
 
+const SCORE_PAUSE_MS = 250;
+
 class InstrumentPage {
   constructor(root, engine) {
     this.root = root;
@@ -39,7 +41,6 @@ class InstrumentPage {
     this.form.before(this.notice);
     this.request = 0;
     this.restore();
-    this.form.addEventListener("change", () => this.changed());
     this.form.addEventListener("input", () => this.changed());
     root.querySelector("[data-action=clear]").addEventListener("click", () => this.clear());
     root.querySelector("[data-action=print]").addEventListener("click", () => window.print());
@@ -86,6 +87,7 @@ class InstrumentPage {
   }
 
   update() {
+    clearTimeout(this.pause); // a score asked for before this change no longer fits the answers
     const missing = this.missing();
     this.progress.textContent = this.t("progress", {
       answered: this.required.length - missing.length, required: this.required.length,
@@ -103,7 +105,8 @@ class InstrumentPage {
     if (this.engine.state === "failed") {
       this.setStatus("error", this.t("engine.failed", { reason: this.engine.failure }));
     } else if (this.engine.state === "ready") {
-      this.score();
+      // Typing in a text answer fires on every key: score once the typing pauses, not per key.
+      this.pause = setTimeout(() => this.score(), SCORE_PAUSE_MS);
     } else if (this.report.dataset.status !== "done") {
       this.setStatus("pending", this.t("result.waiting"));
     }

@@ -41,8 +41,7 @@ class DocumentPage {
     root.querySelector("[data-copies]").hidden = false;
     for (const hidden of root.querySelectorAll(".kasibi-actions [hidden]")) hidden.hidden = false;
     this.restore();
-    this.form.addEventListener("input", () => this.changed());
-    this.form.addEventListener("change", () => this.changed());
+    this.form.addEventListener("input", (event) => this.changed(event.target));
     this.form.addEventListener("click", (event) => this.tableAction(event));
     this.select.addEventListener("change", () => this.switchTo(this.select.value));
     const on = (action, handler) => root.querySelector(`[data-action=${action}]`)?.addEventListener("click", handler);
@@ -130,11 +129,12 @@ class DocumentPage {
     this.updateCompletion();
   }
 
-  changed() {
+  // Saved on every change; the completion (computed in Python) only changes with a mark or a row.
+  changed(target) {
     this.current().values = readValues(this.form);
     this.current().updated = new Date().toISOString();
     this.persist();
-    this.updateCompletion();
+    if (!target || target.matches("select")) this.updateCompletion();
   }
 
   tableAction(event) {
