@@ -1,0 +1,33 @@
+"""Every bench script still runs (one quick round): a bench that breaks fails CI. Nothing about time is asserted."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+# Each bench with its quick-mode arguments and a line its output must have, with a number in it.
+BENCHES = {
+    "engine_ready": (["{site}", "1"], r"ours/bare cold\s+\d+\.\d\d"),
+    "release_size": ([], r"first visit, instrument page\s+usable after\s+[\d.]+ MB"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BENCHES))
+def test_bench_runs_and_prints_numbers(name: str, site_dir: Path) -> None:
+    args, expected = BENCHES[name]
+    done = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", *(a.format(site=site_dir) for a in args)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert re.search(expected, done.stdout), done.stdout
