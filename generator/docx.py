@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
@@ -70,14 +71,26 @@ STYLES = f"""{XML}<w:styles {W}>
 </w:styles>"""
 
 
+# Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, U+FFFE, U+FFFF):
+# text pasted from Word can hold them (U+000B is its manual line break, U+000C its page break),
+# and one of them would make the whole document unreadable.
+FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c]")
+
+
+def _text(text: str) -> str:
+    """``text`` escaped for XML, with line breaks as ``\\n`` and what XML cannot hold dropped."""
+    return escape(FORBIDDEN.sub("", LINE_BREAKS.sub("\n", text)))
+
+
 def _runs(text: str, bold: bool = False) -> str:
     properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    lines = text.split("\n")
+    lines = _text(text).split("\n")
     parts = []
     for n, line in enumerate(lines):
         if n:
             parts.append("<w:br/>")
-        parts.append(f'<w:t xml:space="preserve">{escape(line)}</w:t>')
+        parts.append(f'<w:t xml:space="preserve">{line}</w:t>')
     return f"<w:r>{properties}{''.join(parts)}</w:r>" if text else ""
 
 
@@ -210,7 +223,7 @@ def core_xml(template: dict[str, Any]) -> str:
     return (
         f'{XML}<cp:coreProperties xmlns:cp="{PACKAGE}/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f"<dc:title>{escape(template['title'])}</dc:title><dc:language>kk-KZ</dc:language>"
+        f"<dc:title>{_text(template['title'])}</dc:title><dc:language>kk-KZ</dc:language>"
         "</cp:coreProperties>"
     )
 
