@@ -32,6 +32,16 @@ class Catalogue:
 
 
 def load_catalogue(folder: Path, lang: str) -> Catalogue:
+    sections = _load_sections(folder, lang, ("theme", "ui"))
+    return Catalogue(lang, sections["theme"], sections["ui"])
+
+
+def load_ui(folder: Path, lang: str) -> dict[str, str]:
+    """Only the ``ui`` section: a language the site speaks on one page beside its own (ru.yml)."""
+    return _load_sections(folder, lang, ("ui",))["ui"]
+
+
+def _load_sections(folder: Path, lang: str, names: tuple[str, ...]) -> dict[str, dict[str, str]]:
     path = folder / f"{lang}.yml"
     if not path.is_file():
         raise CatalogueError(f"{path}: no interface catalogue for language {lang!r}")
@@ -40,9 +50,9 @@ def load_catalogue(folder: Path, lang: str) -> Catalogue:
     except YamlError as error:
         raise CatalogueError(f"{path}: {error}") from None
     sections = {}
-    for name in ("theme", "ui"):
+    for name in names:
         section = data.get(name) if isinstance(data, dict) else None
         if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
             raise CatalogueError(f"{path}: {name}: expected a mapping of key → text")
         sections[name] = dict(section)
-    return Catalogue(lang, sections["theme"], sections["ui"])
+    return sections

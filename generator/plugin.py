@@ -29,10 +29,11 @@ from mkdocs.utils import get_relative_url
 
 from . import publish
 from .blocks.placeholder import PLACEHOLDER
-from .bundle import Bundle
+from .bundle import Bundle, ReleaseError
 from .checker import ValidationError
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .offline import OfflinePatchError, make_offline
+from .page_scripts import UnknownScriptError, check_scripts
 from .render import render_catalogue, render_instrument, render_results, render_template
 from .runtime import RuntimeMissingError, runtime_files
 from .schema import load_folder
@@ -72,11 +73,14 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         partial.write_text(self.catalogue.material_partial(), encoding="utf-8")
         config.theme.dirs.insert(0, self._theme_dir)
         # Our scripts and styles live in a folder named after their content: pages must name it.
-        self.bundle = Bundle.of(self._release(config), self._inputs())
+        try:
+            self.bundle = Bundle.of(self._release(config), self._inputs())
+        except ReleaseError as error:
+            raise PluginError(str(error)) from None
         config.extra["kasibi"] = {
             "version": self.bundle.label,
             "bundle": self.bundle.root,
-            "file_notice": self.catalogue.ui["site.file_notice"],
+            "ui": self.catalogue.ui,  # the theme's own pages (404, notices) speak the catalogue's language
         }
         for name in sorted(p.name for p in (site_src / "css").glob("*.css")):
             config.extra_css.append(self.bundle.path("css", name))
@@ -215,7 +219,8 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         site = Path(config.site_dir)
         try:
             make_offline(site)
-        except OfflinePatchError as error:
+            check_scripts(site, [Path(folder) for folder in config.theme.dirs])
+        except (OfflinePatchError, UnknownScriptError) as error:
             raise PluginError(str(error)) from None
         digest = hashlib.sha256()
         for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != publish.SERVICE_WORKER):

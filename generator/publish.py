@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import documents, docx, engine
-from .bundle import PYODIDE_DIR, Bundle
+from .bundle import PYODIDE_DIR, Bundle, strings_module
+from .i18n import load_ui
 
 ENGINE_MODULES = (engine, documents, docx)  # the Python the browser runs, as the package `kasibi`
-MODULE_SCRIPTS = ("assessment.js", "results.js", "document.js", "offline.js", "theme-fixes.js")
+MODULE_SCRIPTS = ("assessment.js", "results.js", "document.js", "device.js", "offline.js", "theme-fixes.js")
 CLASSIC_SCRIPTS = ("file-notice.js",)  # module scripts do not run from file://; this one must
 SERVICE_WORKER = "sw.js"
+SECOND_LANGUAGE = "ru"  # the server self-check page says each result in it too, for IT staff
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ def site_files(
     out += [SiteFile(bundle.path("js", p.name), source=p) for p in sorted((site_src / "js").glob("*.js"))]
     out += [SiteFile(bundle.path("css", p.name), source=p) for p in sorted((site_src / "css").glob("*.css"))]
     out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages)))
+    second = load_ui(site_src / "i18n", SECOND_LANGUAGE)
+    out.append(SiteFile(bundle.path("js", f"build-{SECOND_LANGUAGE}.js"), strings_module(second)))
     return out
 
 

@@ -12,31 +12,32 @@ by their hashes, everything else must come from the site itself.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
+import material
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+from .bundle import check_release
+from .page_scripts import check_scripts, script_hashes
+
+PROJECT = Path(__file__).resolve().parents[1]
+ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
+FILE_MODE, FOLDER_MODE = 0o100644, 0o040755  # rw-r--r--, rwxr-xr-x: any web server's user can read them
+THEME_DIRS = [PROJECT / "site_src" / "theme", Path(material.__file__).parent / "templates"]  # as mkdocs.yml says
 
 
 def content_security_policy(site: Path) -> str:
-    """A policy under which every page of ``site`` works and nothing else runs."""
-    hashes = sorted(
-        {
-            "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
-            for page in site.rglob("*.html")
-            for script in INLINE_SCRIPT.findall(page.read_text(encoding="utf-8"))
-        }
-    )
+    """A policy under which every page of ``site`` works and nothing else runs: only the inline scripts
+    the theme emits are allowed (by their hashes); a page with any other fails here, as in the build."""
+    hashes = script_hashes(check_scripts(site, THEME_DIRS))
     directives = [
         "default-src 'self'",
         "script-src 'self' 'wasm-unsafe-eval' " + " ".join(hashes),  # Pyodide compiles WebAssembly
@@ -89,9 +90,23 @@ def write_server_files(
     return env.get_template("README.txt").render(values)
 
 
+def source_date(project: Path) -> int:
+    """The build's date, as seconds since 1970: $SOURCE_DATE_EPOCH, else the last commit's, else 1980-01-01.
+    The same sources then give the same site (its sitemap dates) and the same zip (its entries' dates)."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True)
+    return int(done.stdout) if done.returncode == 0 and done.stdout.strip().isdigit() else ZIP_EPOCH
+
+
 def build_site(project: Path, out: Path, version: str | None) -> str:
     """``mkdocs build --strict`` into ``out``; return the version the pages report."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"KASIBI_VERSION": version} if version else {})}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "SOURCE_DATE_EPOCH": str(source_date(project)),
+        **({"KASIBI_VERSION": check_release(version)} if version else {}),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
         cwd=project,
@@ -105,6 +120,15 @@ def build_site(project: Path, out: Path, version: str | None) -> str:
     return meta.group(1)
 
 
+def _entry(name: str, when: int, mode: int) -> zipfile.ZipInfo:
+    """A zip entry that ``unzip`` extracts with ``mode`` (readable by the web server's user)."""
+    info = zipfile.ZipInfo(name, time.gmtime(max(when, ZIP_EPOCH))[:6])
+    info.create_system = 3  # Unix: the mode below is honoured
+    info.external_attr = mode << 16 | (0x10 if name.endswith("/") else 0)  # 0x10: a folder, for Windows tools
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def make_release(project: Path, dist: Path, version: str | None = None) -> Path:
     """Build, configure and zip the site; return the zip's path (its .sha256 lies beside it)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,14 +136,18 @@ def make_release(project: Path, dist: Path, version: str | None = None) -> Path:
         label = build_site(project, site, version)
         name = f"kasibi-{label.replace('+', '-')}"
         readme = write_server_files(site, Path(tmp, "server"), project / "release", label, f"{name}.zip")
+        Path(tmp, "README.txt").write_text(readme, encoding="utf-8")
+        when = source_date(project)
         dist.mkdir(parents=True, exist_ok=True)
         archive = dist / f"{name}.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zipped:
-            zipped.writestr(zipfile.ZipInfo(f"{name}/README.txt", ZIP_TIME), readme)
-            for path in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
-                info = zipfile.ZipInfo(f"{name}/{path.relative_to(tmp).as_posix()}", ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zipped.writestr(info, path.read_bytes())
+            zipped.writestr(_entry(f"{name}/", when, FOLDER_MODE), b"")
+            for path in sorted(Path(tmp).rglob("*"), key=lambda p: p.relative_to(tmp).as_posix()):
+                entry = f"{name}/{path.relative_to(tmp).as_posix()}"
+                if path.is_dir():
+                    zipped.writestr(_entry(f"{entry}/", when, FOLDER_MODE), b"")
+                else:
+                    zipped.writestr(_entry(entry, when, FILE_MODE), path.read_bytes())
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     (dist / f"{archive.name}.sha256").write_text(f"{digest}  {archive.name}\n", encoding="utf-8")
     return archive

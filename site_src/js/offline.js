@@ -8,9 +8,10 @@ import { t } from "./strings.js";
 // Offline copies are made after the page has what it needs: the page first, the whole site later.
 const SETTLE_MS = 5000;
 
-function register() {
-  navigator.serviceWorker.register(new URL("sw.js", siteRoot), { scope: siteRoot.pathname, updateViaCache: "none" })
-    .catch(() => {}); // offline use is a bonus: the site works online without it
+// The registration, or null when the browser refuses it (the server self-check page says why).
+export function register() {
+  return navigator.serviceWorker.register(new URL("sw.js", siteRoot), { scope: siteRoot.pathname, updateViaCache: "none" })
+    .catch(() => null); // offline use is a bonus: the site works online without it
 }
 
 if ("serviceWorker" in navigator && location.protocol !== "file:") {

@@ -1,0 +1,209 @@
+// The server self-check page (server-check.html, linked from the hosting notes, not from the
+// teachers' navigation): checks, in this browser, what a school's web server may get wrong, and says
+// each result in Kazakh and in Russian. Every check asks the server itself; nothing is sent anywhere.
+
+import { BUILD } from "./build.js";
+import { UI as RU } from "./build-ru.js";
+import { h } from "./dom.js";
+import { register } from "./offline.js";
+import { runtimeUrl, siteRoot, version } from "./paths.js";
+import { fill, t } from "./strings.js";
+
+const JS_TYPES = ["text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript"];
+const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const INSTALL_WAIT_MS = 180_000; // the whole site (about 40 MB) on a slow school network
+const LOW_STORAGE_MB = 100;
+
+// A result: ok, warn or fail, and one message (a catalogue key and its values) said in both languages.
+const result = (status, key, values = {}) => ({ status, key, values });
+const mb = (bytes) => (bytes / 1_000_000).toFixed(0);
+const mimeOf = (response) => (response.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+
+async function ask(url, method = "GET") {
+  return fetch(url, { method, cache: "no-store" });
+}
+
+function firstTemplateDocx() {
+  const key = Object.keys(BUILD.pages).find((k) => k.startsWith("template:"));
+  return key && new URL(`../templates/${key.slice("template:".length)}.docx`, import.meta.url);
+}
+
+function mimeCheck(ext, url, expected) {
+  return {
+    id: `mime${ext}`,
+    label: ["check.mime.label", { ext }],
+    async run() {
+      const response = await ask(url, "HEAD");
+      const file = url.pathname.slice(siteRoot.pathname.length);
+      if (!response.ok) return result("fail", "check.mime.missing", { status: response.status, file });
+      const type = mimeOf(response) || "—";
+      return expected.includes(type)
+        ? result("ok", "check.mime.ok", { type })
+        : result("fail", "check.mime.wrong", { type, expected: expected[0], ext });
+    },
+  };
+}
+
+const secureContext = {
+  id: "secure-context",
+  label: ["check.secure.label"],
+  async run() {
+    return isSecureContext
+      ? result("ok", "check.secure.ok", { origin: location.origin })
+      : result("warn", "check.secure.plain");
+  },
+};
+
+// Why the service worker could not be registered or installed: what the server says about sw.js.
+async function workerFailure() {
+  const response = await ask(new URL("sw.js", siteRoot));
+  if (!response.ok) return `sw.js — ${response.status}`;
+  const type = mimeOf(response);
+  return JS_TYPES.includes(type) ? "sw.js" : `sw.js — ${type || "?"}`;
+}
+
+function installed(registration) {
+  return new Promise((resolve) => {
+    if (registration.active) return resolve("active");
+    const worker = registration.installing ?? registration.waiting;
+    const timer = setTimeout(() => resolve("pending"), INSTALL_WAIT_MS);
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "activated" || worker.state === "redundant") {
+        clearTimeout(timer);
+        resolve(worker.state === "activated" ? "active" : "failed");
+      }
+    });
+  });
+}
+
+const serviceWorker = {
+  id: "service-worker",
+  label: ["check.sw.label"],
+  async run() {
+    if (!("serviceWorker" in navigator)) return result("warn", "check.sw.unavailable");
+    const registration = await register();
+    const state = registration ? await installed(registration) : "failed";
+    if (state === "active") return result("ok", "check.sw.active");
+    if (state === "pending") return result("warn", "check.sw.pending");
+    return result("fail", "check.sw.failed", { reason: await workerFailure() });
+  },
+};
+
+// sw.js begins with the build's VERSION and PRECACHE (generator/publish.py): what a full copy holds.
+async function precacheList() {
+  const text = await (await ask(new URL("sw.js", siteRoot))).text();
+  const value = (name) => JSON.parse(text.match(new RegExp(`^const ${name} = (.*);$`, "m"))[1]);
+  return { cache: `kasibi-${value("VERSION")}`, files: value("PRECACHE") };
+}
+
+const offlineCopy = {
+  id: "offline-copy",
+  label: ["check.cache.label"],
+  after: serviceWorker,
+  async run() {
+    if (typeof caches === "undefined") return result("warn", "check.cache.unavailable");
+    const { cache: name, files } = await precacheList();
+    const cache = await caches.open(name);
+    const found = await Promise.all(files.map((file) => cache.match(new URL(file, siteRoot), { ignoreSearch: true })));
+    const cached = found.filter(Boolean).length;
+    return cached === files.length
+      ? result("ok", "check.cache.complete", { count: files.length })
+      : result("warn", "check.cache.partial", { cached, count: files.length });
+  },
+};
+
+const storage = {
+  id: "storage",
+  label: ["check.storage.label"],
+  after: offlineCopy,
+  async run() {
+    if (!navigator.storage?.estimate) return result("warn", "check.storage.unavailable");
+    const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+    const values = { used: mb(usage), free: mb(quota - usage) };
+    return quota - usage < LOW_STORAGE_MB * 1_000_000
+      ? result("warn", "check.storage.low", values)
+      : result("ok", "check.storage.ok", values);
+  },
+};
+
+const deployedVersion = {
+  id: "version",
+  label: ["check.version.label"],
+  async run() {
+    const response = await ask(new URL("index.html", siteRoot));
+    if (!response.ok) return result("fail", "check.version.unknown", { status: response.status });
+    const html = new DOMParser().parseFromString(await response.text(), "text/html");
+    const deployed = html.querySelector("meta[name=kasibi-version]")?.content ?? "?";
+    return deployed === version
+      ? result("ok", "check.version.ok", { version })
+      : result("warn", "check.version.differs", { deployed, page: version });
+  },
+};
+
+const contentSecurityPolicy = {
+  id: "csp",
+  label: ["check.csp.label"],
+  async run() {
+    const policy = (await ask(location.href)).headers.get("content-security-policy");
+    if (!policy) return result("warn", "check.csp.absent");
+    const scripts = policy.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
+    return scripts.includes("'wasm-unsafe-eval'") ? result("ok", "check.csp.ok") : result("fail", "check.csp.no_wasm");
+  },
+};
+
+const CHECKS = [
+  mimeCheck(".wasm", new URL("pyodide.asm.wasm", runtimeUrl), ["application/wasm"]),
+  mimeCheck(".mjs", new URL("pyodide.mjs", runtimeUrl), JS_TYPES),
+  mimeCheck(".json", new URL("../instruments/index.json", import.meta.url), ["application/json"]),
+  ...(firstTemplateDocx() ? [mimeCheck(".docx", firstTemplateDocx(), [DOCX])] : []),
+  secureContext,
+  serviceWorker,
+  offlineCopy,
+  storage,
+  deployedVersion,
+  contentSecurityPolicy,
+];
+
+// One text in both languages: Kazakh, then Russian, each marked with its language for screen readers.
+function both(key, values = {}) {
+  return [h("span", { lang: "kk" }, t(key, values)), h("br"), h("span", { lang: "ru" }, fill(RU, key, values))];
+}
+
+function row(check) {
+  const cell = h("td", null, both("check.waiting"));
+  const tr = h("tr", { "data-check": check.id, "data-status": "waiting" }, h("th", { scope: "row" }, both(...check.label)), cell);
+  function show(outcome) {
+    tr.dataset.status = outcome.status;
+    const [kk, , ru] = both(`check.status.${outcome.status}`);
+    cell.replaceChildren(h("strong", null, kk, " / ", ru), h("br"), ...both(outcome.key, outcome.values));
+  }
+  return { tr, show };
+}
+
+async function runAll(root) {
+  const summary = h("p", { "data-summary": "", role: "status" }, both("check.waiting"));
+  const rows = new Map(CHECKS.map((check) => [check, row(check)]));
+  root.replaceChildren(summary, h("table", null,
+    h("thead", null, h("tr", null, h("th", null, both("check.column.check")), h("th", null, both("check.column.result")))),
+    h("tbody", null, [...rows.values()].map((r) => r.tr))));
+  const done = new Map();
+  const run = (check) => {
+    if (!done.has(check)) {
+      done.set(check, (async () => {
+        if (check.after) await run(check.after);
+        const outcome = await check.run().catch((error) => result("fail", "check.error", { reason: String(error) }));
+        rows.get(check).show(outcome);
+        return outcome;
+      })());
+    }
+    return done.get(check);
+  };
+  const outcomes = await Promise.all(CHECKS.map(run));
+  const count = (status) => outcomes.filter((o) => o.status === status).length;
+  summary.replaceChildren(...(count("fail") + count("warn") === 0
+    ? both("check.summary.ok") : both("check.summary.problems", { fail: count("fail"), warn: count("warn") })));
+  root.dataset.done = "";
+}
+
+const root = document.querySelector("[data-server-check]");
+if (root) runAll(root);
