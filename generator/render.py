@@ -7,7 +7,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .documents import ROW_LIMIT, TEXT_LIMIT
 from .i18n import Catalogue
+from .schema import rating_count
 
 
 @cache
@@ -23,12 +25,10 @@ def _environment() -> Environment:
 
 
 def rating_values(item: dict[str, Any]) -> list[float]:
-    """The points a rating item offers, from min to max by step."""
-    values, n = [], item["min"]
-    while n <= item["max"]:
-        values.append(int(n) if float(n).is_integer() else n)
-        n = round(n + item["step"], 6)
-    return values
+    """The points a rating item offers, from min to max by step (validation bounds how many)."""
+    low, step = item["min"], item["step"]
+    values = (round(low + k * step, 6) for k in range(rating_count(low, item["max"], step)))
+    return [int(n) if float(n).is_integer() else n for n in values]
 
 
 def render_instrument(instrument: dict[str, Any], catalogue: Catalogue, src: str) -> str:
@@ -48,7 +48,8 @@ def render_template(template: dict[str, Any], catalogue: Catalogue, src: str, bl
     ``blank`` the page-relative link to its blank .docx."""
     page = _environment().get_template("template.html")
     has_example = any(block.get("example") for block in template["blocks"])
-    return page.render(d=template, ui=catalogue.ui, src=src, blank=blank, has_example=has_example)
+    limits = {"text_limit": TEXT_LIMIT, "row_limit": ROW_LIMIT}  # what the Word writer accepts: the page says so first
+    return page.render(d=template, ui=catalogue.ui, src=src, blank=blank, has_example=has_example, **limits)
 
 
 def render_catalogue(entries: list[dict[str, Any]], catalogue: Catalogue) -> str:

@@ -25,6 +25,25 @@ function readValues(form) {
   return values;
 }
 
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+// The template's values a result hands over (template.prefill: result key → "block" or "block.column").
+function prefillValues(template, data) {
+  const values = {};
+  for (const [key, target] of Object.entries(template.prefill)) {
+    const value = data[key];
+    if (value === undefined || (Array.isArray(value) && !value.length)) continue;
+    const [blockId, column] = target.split(".");
+    const block = template.blocks.find((b) => b.id === blockId) ??
+      template.blocks.find((b) => b.type === "fields" && b.fields.some((f) => f.id === target));
+    if (!block) continue;
+    if (block.type === "table") values[block.id] = (Array.isArray(value) ? value : [value]).map((v) => ({ [column]: v }));
+    else if (block.type === "fields") (values[block.id] ??= {})[target] = [value].flat().join("\n");
+    else values[block.id] = [value].flat().join("\n");
+  }
+  return values;
+}
+
 class DocumentPage {
   constructor(root, engine) {
     this.root = root;
@@ -62,54 +81,81 @@ class DocumentPage {
     if (!store.available) this.say(this.t("storage.unavailable"));
     const saved = store.loadDocument(this.id);
     if (saved.status === "corrupt") this.say(this.t("storage.corrupt"));
-    this.record = saved.status === "ok" ? saved.record
-      : { template_version: this.version, current: this.t("doc.copy_default", { n: 1 }), copies: {} };
-    this.record.copies[this.record.current] ??= { values: {}, updated: null };
-    this.applyPrefill();
+    if (saved.status === "newer") this.say(this.t("storage.newer"));
+    this.record = saved.status === "ok" ? saved.record : { current: "", copies: {} };
+    this.open(this.record.current);
     this.fillSelect();
-    this.show(this.record.copies[this.record.current].values);
-    if (saved.status === "ok" && !this.prefilled && Object.keys(this.current().values).length) this.say(this.t("doc.restored"));
+    this.show(this.current().values);
+    if (saved.status === "ok" && Object.keys(this.current().values).length) this.say(this.t("doc.restored"));
+    this.applyPrefill();
+    store.watchDocument(this.id, (record) => this.changedElsewhere(record));
+  }
+
+  // This tab shows copy `name` (or the first one, or a new empty one); only this tab's choice.
+  open(name) {
+    this.name = Object.hasOwn(this.record.copies, name) ? name
+      : Object.keys(this.record.copies)[0] ?? this.t("doc.copy_default", { n: 1 });
+    this.record.copies[this.name] ??= { values: {}, updated: null };
   }
 
   // A self-assessment result can open this template prefilled (e.g. the growth zone into the plan).
+  // The same result opens the copy it made before (with whatever was typed since); another result
+  // gets a copy of its own. Nothing typed is replaced.
   async applyPrefill() {
     const data = store.takePrefill(this.id);
     if (!data) return;
-    const template = await this.template;
-    const name = this.t("doc.copy_prefill", { source: data.source, date: data.date });
-    const values = {};
-    for (const [key, target] of Object.entries(template.prefill)) {
-      const value = data[key];
-      if (value === undefined || (Array.isArray(value) && !value.length)) continue;
-      const [blockId, column] = target.split(".");
-      const block = template.blocks.find((b) => b.id === blockId) ??
-        template.blocks.find((b) => b.type === "fields" && b.fields.some((f) => f.id === target));
-      if (!block) continue;
-      if (block.type === "table") values[block.id] = (Array.isArray(value) ? value : [value]).map((v) => ({ [column]: v }));
-      else if (block.type === "fields") (values[block.id] ??= {})[target] = [value].flat().join("\n");
-      else values[block.id] = [value].flat().join("\n");
+    const values = prefillValues(await this.template, data);
+    const made = Object.keys(this.record.copies).find((name) => same(this.record.copies[name].prefill, values));
+    if (made) {
+      this.switchTo(made);
+      this.say(this.t("doc.prefill_reopened", { name: made }));
+      return;
     }
-    this.prefilled = true;
-    this.record.copies[name] = { values, updated: new Date().toISOString() };
-    this.record.current = name;
-    this.persist();
+    const name = this.freeName(this.t("doc.copy_prefill", { source: data.source, date: data.date }));
+    this.record.copies[name] = { values, prefill: values, updated: new Date().toISOString() };
+    this.name = name;
+    this.persist(true);
     this.fillSelect();
     this.show(values);
     this.say(this.t("doc.prefilled", { name }));
   }
 
-  current() {
-    return this.record.copies[this.record.current];
+  // `wanted`, or "wanted (2)", "wanted (3)"… whichever no copy has.
+  freeName(wanted) {
+    let name = wanted;
+    for (let n = 2; Object.hasOwn(this.record.copies, name); n++) name = `${wanted} (${n})`;
+    return name;
   }
 
-  persist() {
-    this.record.template_version = this.version;
-    if (!store.saveDocument(this.id, this.record)) this.say(this.t("storage.unavailable"));
+  // Another tab changed this template's copies: take its list, and show the newest text of this
+  // tab's copy (or, when that copy was deleted there, the copy that tab opened).
+  changedElsewhere(stored) {
+    const had = this.name;
+    const written = Boolean(this.current().updated);
+    this.record = { current: stored?.current ?? "", copies: stored?.copies ?? {} };
+    const kept = Object.hasOwn(this.record.copies, had);
+    this.open(kept ? had : this.record.current);
+    this.fillSelect();
+    if (same(readValues(this.form), this.current().values) && (kept || !written)) return;
+    this.show(this.current().values);
+    this.say(kept || !written ? this.t("doc.changed_elsewhere", { name: this.name }) : this.t("doc.deleted_elsewhere", { name: had }));
+  }
+
+  current() {
+    return this.record.copies[this.name];
+  }
+
+  // Writes this tab's copy only (and, with `open`, that it is the copy to show next time).
+  persist(open = false) {
+    const saved = store.saveCopy(this.id, this.version, this.name, this.current(), open);
+    if (!saved) this.say(this.t("storage.not_saved"));
+    else if (this.notice.textContent === this.t("storage.not_saved")) this.say("");
+    return saved;
   }
 
   fillSelect() {
     this.select.replaceChildren(...Object.keys(this.record.copies).map((name) =>
-      h("option", { value: name, selected: name === this.record.current ? "" : null }, name)));
+      h("option", { value: name, selected: name === this.name ? "" : null }, name)));
   }
 
   // Put values into the form, adding rows to repeatable tables as needed.
@@ -134,7 +180,23 @@ class DocumentPage {
     this.current().values = readValues(this.form);
     this.current().updated = new Date().toISOString();
     this.persist();
+    const tooLong = target ? this.tooLong([target]) : null;
+    if (tooLong) this.say(tooLong);
     if (!target || target.matches("select")) this.updateCompletion();
+  }
+
+  // What the Word writer would refuse, said before it is asked: a text over its limit, too many rows.
+  tooLong(inputs = this.form.elements) {
+    const limit = Number(this.form.dataset.textLimit);
+    const input = [...inputs].find((i) => i.name && i.value.length > limit);
+    if (input) {
+      const label = input.getAttribute("aria-label") ?? input.labels?.[0]?.textContent ?? input.name;
+      return this.t("doc.too_long", { label: label.trim(), length: input.value.length, limit });
+    }
+    const rowLimit = Number(this.form.dataset.rowLimit);
+    const table = [...this.form.querySelectorAll("[data-repeatable]")]
+      .find((t) => t.querySelectorAll("tbody tr").length > rowLimit);
+    return table ? this.t("doc.too_many_rows", { rows: table.querySelectorAll("tbody tr").length, limit: rowLimit }) : null;
   }
 
   tableAction(event) {
@@ -168,35 +230,37 @@ class DocumentPage {
   }
 
   switchTo(name) {
-    this.record.current = name;
-    this.persist();
+    this.open(name);
+    store.openCopy(this.id, this.version, this.name);
+    this.fillSelect();
     this.show(this.current().values);
     this.say("");
   }
 
   newCopy() {
     const input = this.root.querySelector("[data-copy-name]");
-    const name = input.value.trim() || this.t("doc.copy_default", { n: Object.keys(this.record.copies).length + 1 });
-    if (this.record.copies[name]) {
+    for (const [name, copy] of Object.entries(store.loadDocument(this.id).record?.copies ?? {})) {
+      this.record.copies[name] ??= copy; // a copy made in another tab keeps its name
+    }
+    const name = input.value.trim() || this.freeName(this.t("doc.copy_default", { n: Object.keys(this.record.copies).length + 1 }));
+    if (Object.hasOwn(this.record.copies, name)) {
       this.say(this.t("doc.copy_exists", { name }));
       return;
     }
     input.value = "";
     this.record.copies[name] = { values: {}, updated: new Date().toISOString() };
-    this.record.current = name;
-    this.persist();
+    this.name = name;
+    this.persist(true);
     this.fillSelect();
     this.show({});
   }
 
   deleteCopy() {
-    const name = this.record.current;
+    const name = this.name;
     if (!window.confirm(this.t("doc.delete_copy_confirm", { name }))) return;
+    store.deleteCopy(this.id, this.version, name);
     delete this.record.copies[name];
-    const [next] = Object.keys(this.record.copies);
-    this.record.current = next ?? this.t("doc.copy_default", { n: 1 });
-    this.record.copies[this.record.current] ??= { values: {}, updated: null };
-    this.persist();
+    this.open("");
     this.fillSelect();
     this.show(this.current().values);
   }
@@ -229,9 +293,14 @@ class DocumentPage {
   }
 
   async downloadDocx() {
+    const tooLong = this.tooLong();
+    if (tooLong) {
+      this.say(tooLong);
+      return;
+    }
     try {
       const bytes = await this.engine.request({ type: "docx", src: this.src, values: readValues(this.form) });
-      const name = `${this.id}-${this.record.current}`.replace(/[^\p{L}\p{N}._-]+/gu, "-");
+      const name = `${this.id}-${this.name}`.replace(/[^\p{L}\p{N}._-]+/gu, "-");
       download(`${name}.docx`, bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     } catch (error) {
       this.say(this.t("doc.docx_failed", { reason: error.message }));

@@ -1,34 +1,51 @@
-// Everything the teacher enters stays in this browser (localStorage), in versioned records:
+// Everything the teacher enters stays in this browser, in versioned records:
 //   kasibi:v1:draft:<instrument id> → {format, instrument, instrument_version, saved_at, answers, result}
 //   kasibi:v1:history              → {format, records: [{id, instrument, instrument_version, title,
 //                                      completed_at, answers, result}]}
-// A value that cannot be read is set aside under kasibi:v1:corrupt:… (never deleted) and reported.
+//   kasibi:v1:doc:<template id>    → {format, template_version, current, copies: {name: {values, updated, prefill?}}}
+//   kasibi:v1:prefill:<template id> → {format, created_at, data} (a result handed to a template page)
+// On a shared computer (kasibi:v1:device = "shared") the records live in sessionStorage: they go
+// when the tab is closed. Otherwise they live in localStorage.
+//
+// Rules that keep what was typed: reading never writes (a full storage still reads); every write
+// reads the record first and changes only what this tab changed (another tab's copy or answer
+// stays); a value that cannot be read is set aside under kasibi:v1:corrupt:… or, when even that
+// cannot be written, left where it is and never overwritten; a record of a newer format (saved by
+// a newer version of the site) is left untouched. What could not be written is reported through
+// onProblem, with the value, so the page can offer it as a file.
 // When the record format changes, FORMAT goes up and UPGRADES[n] turns format n into n + 1, so
 // results saved years ago still open.
 
 export const FORMAT = 1;
 const UPGRADES = {};
-const PREFIX = "kasibi:v1:";
+const SITE = "kasibi:"; // every key this site writes starts so
+const PREFIX = `${SITE}v1:`;
 const HISTORY = `${PREFIX}history`;
+const DEVICE = `${PREFIX}device`; // "shared" while the teacher says this is a shared computer
 
-function storage() {
+// A storage area that can be read, or null; availability never depends on a write succeeding.
+function readable(name) {
   try {
-    const probe = `${PREFIX}probe`;
-    window.localStorage.setItem(probe, "1");
-    window.localStorage.removeItem(probe);
-    return window.localStorage;
+    const area = window[name];
+    area.getItem(DEVICE);
+    return area;
   } catch {
     return null;
   }
 }
 
-const local = storage();
+const persistent = readable("localStorage");
+const session = readable("sessionStorage");
+export const shared = persistent?.getItem(DEVICE) === "shared";
+const area = shared ? session : persistent;
 
-export const available = local !== null;
+export const available = area !== null;
 
 export function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 export function upgrade(data) {
   let current = data;
@@ -39,69 +56,188 @@ export function upgrade(data) {
   return current;
 }
 
-function setAside(key, raw, name) {
-  local.setItem(`${PREFIX}corrupt:${name}:${Date.now()}`, raw);
-  local.removeItem(key);
+// Keys whose last write failed, or that hold what must not be overwritten:
+// key → {reason: "full" | "denied" | "newer" | "damaged", value: what could not be written}.
+const problems = new Map();
+const listeners = new Set();
+
+function setProblem(key, problem) {
+  if (problem) problems.set(key, problem);
+  else if (!problems.delete(key)) return;
+  for (const listener of listeners) listener(key, problem);
 }
+
+// listener(key, problem | null): called now for each current problem, then on every change.
+export function onProblem(listener) {
+  listeners.add(listener);
+  for (const [key, problem] of problems) listener(key, problem);
+}
+
+export function unsavedValues() {
+  return Object.fromEntries([...problems].filter(([, p]) => p.value !== undefined).map(([key, p]) => [key, p.value]));
+}
+
+const isQuota = (error) => error?.name === "QuotaExceededError" || error?.code === 22 || error?.code === 1014;
 
 function write(key, value) {
   try {
-    local.setItem(key, JSON.stringify(value));
+    area.setItem(key, JSON.stringify(value));
+    setProblem(key, null);
     return true;
-  } catch {
+  } catch (error) {
+    setProblem(key, { reason: isQuota(error) ? "full" : "denied", value });
     return false;
   }
 }
 
-// Read one record: {status: "empty" | "ok" | "corrupt", record?}; a record that fails `fits` is set aside.
-function loadRecord(key, name, fits) {
-  if (!local) return { status: "empty" };
-  const raw = local.getItem(key);
-  if (raw === null) return { status: "empty" };
+// A damaged value moves to kasibi:v1:corrupt:…; when that cannot be written it stays where it is.
+function setAside(key, raw, name) {
   try {
-    const record = upgrade(JSON.parse(raw));
-    if (!fits(record)) throw new Error("unexpected shape");
-    return { status: "ok", record };
+    area.setItem(`${PREFIX}corrupt:${name}:${Date.now()}`, raw);
   } catch {
-    setAside(key, raw, name);
-    return { status: "corrupt" };
+    return false;
+  }
+  area.removeItem(key);
+  return true;
+}
+
+function parsed(raw) {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
   }
 }
 
+const isNewer = (data) => isPlainObject(data) && Number.isInteger(data.format) && data.format > FORMAT;
+
+// Read one record: {status: "empty" | "ok" | "corrupt" | "newer", record?, kept?}. A record that
+// fails `fits` is set aside (kept: true when it had to stay in place); a newer one is left alone.
+function loadRecord(key, name, fits) {
+  const raw = area?.getItem(key) ?? null;
+  if (raw === null) return { status: "empty" };
+  const data = parsed(raw);
+  if (isNewer(data)) {
+    if (!problems.has(key)) setProblem(key, { reason: "newer" });
+    return { status: "newer" };
+  }
+  try {
+    const record = upgrade(data);
+    if (!fits(record)) throw new Error("unexpected shape");
+    return { status: "ok", record };
+  } catch {
+    const kept = !setAside(key, raw, name);
+    if (kept && !problems.has(key)) setProblem(key, { reason: "damaged" });
+    return { status: "corrupt", kept };
+  }
+}
+
+// Read-modify-write: `change(record or null)` gives the record to write. Nothing is written over a
+// record of a newer format or a damaged one that could not be set aside.
+function update(key, name, fits, change) {
+  if (!area) return false;
+  const loaded = loadRecord(key, name, fits);
+  const value = change(loaded.record ?? null);
+  if (loaded.status === "newer" || loaded.kept) {
+    setProblem(key, { reason: loaded.status === "newer" ? "newer" : "damaged", value });
+    return false;
+  }
+  return write(key, value);
+}
+
+function remove(key) {
+  if (!area || isNewer(parsed(area.getItem(key)))) return false;
+  area.removeItem(key);
+  setProblem(key, null);
+  return true;
+}
+
+// Calls `changed(newValue)` when another tab changes `key` (newValue null when it was removed),
+// and when this page comes back from the back-forward cache.
+function watch(key, changed) {
+  if (!area) return;
+  addEventListener("storage", (event) => {
+    if (event.storageArea === area && (event.key === key || event.key === null)) changed(area.getItem(key));
+  });
+  addEventListener("pageshow", (event) => event.persisted && changed(area.getItem(key)));
+}
+
+// Drafts. A tab writes only the answers it changed since it last read or wrote the draft, so a
+// second tab of the same instrument keeps its own answers.
+const draftKey = (instrumentId) => `${PREFIX}draft:${instrumentId}`;
+const fitsDraft = (instrumentId) => (record) => record.instrument === instrumentId && isPlainObject(record.answers);
+const known = new Map(); // instrument id → the answers as this tab last read or wrote them
+
 export function loadDraft(instrumentId) {
-  return loadRecord(`${PREFIX}draft:${instrumentId}`, instrumentId,
-    (record) => record.instrument === instrumentId && isPlainObject(record.answers));
+  const loaded = loadRecord(draftKey(instrumentId), instrumentId, fitsDraft(instrumentId));
+  known.set(instrumentId, loaded.record?.answers ?? {});
+  return loaded;
+}
+
+function changedItems(before, after) {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((name) => !same(before[name], after[name]));
 }
 
 export function saveDraft(instrumentId, instrumentVersion, answers, result) {
-  if (!local) return false;
-  return write(`${PREFIX}draft:${instrumentId}`, {
-    format: FORMAT,
-    instrument: instrumentId,
-    instrument_version: instrumentVersion,
-    saved_at: new Date().toISOString(),
-    answers,
-    result: result ?? null,
+  const base = known.get(instrumentId) ?? {};
+  const changes = changedItems(base, answers);
+  if (!changes.length && !result && known.has(instrumentId)) return true; // nothing new to keep
+  let merged;
+  const written = update(draftKey(instrumentId), instrumentId, fitsDraft(instrumentId), (stored) => {
+    merged = { ...(stored?.answers ?? {}) };
+    for (const name of changes) {
+      if (Object.hasOwn(answers, name)) merged[name] = answers[name];
+      else delete merged[name];
+    }
+    return {
+      format: FORMAT,
+      instrument: instrumentId,
+      instrument_version: instrumentVersion,
+      saved_at: new Date().toISOString(),
+      answers: merged,
+      result: same(merged, answers) ? result ?? null : null, // a result only beside the answers it scores
+    };
   });
+  if (written) known.set(instrumentId, merged);
+  return written;
 }
 
 export function clearDraft(instrumentId) {
-  if (local) local.removeItem(`${PREFIX}draft:${instrumentId}`);
+  if (remove(draftKey(instrumentId))) known.set(instrumentId, {});
 }
 
-// {status: "ok" | "corrupt", records}
+// changed(answers) when another tab changed this instrument's draft ({} when it was cleared).
+export function watchDraft(instrumentId, changed) {
+  watch(draftKey(instrumentId), (raw) => {
+    let answers = {};
+    try {
+      answers = raw === null ? {} : upgrade(JSON.parse(raw)).answers;
+    } catch {
+      return; // a damaged value is dealt with when it is next read
+    }
+    if (!isPlainObject(answers) || same(answers, known.get(instrumentId) ?? {})) return;
+    known.set(instrumentId, answers);
+    changed(answers);
+  });
+}
+
+// {status: "ok" | "corrupt" | "newer", records}
 export function loadHistory() {
   const loaded = loadRecord(HISTORY, "history", (history) => Array.isArray(history.records));
-  return { status: loaded.status === "corrupt" ? "corrupt" : "ok", records: loaded.record?.records ?? [] };
+  return { status: loaded.status === "empty" ? "ok" : loaded.status, records: loaded.record?.records ?? [] };
 }
+
+const sortedHistory = (records) => ({
+  format: FORMAT,
+  // String(): a damaged record (no date, or not an object) sorts too, and stays
+  records: [...records].sort((a, b) => String(a?.completed_at).localeCompare(String(b?.completed_at))),
+});
 
 export function saveHistory(records) {
-  if (!local) return false;
-  const sorted = [...records].sort((a, b) => a.completed_at.localeCompare(b.completed_at));
-  return write(HISTORY, { format: FORMAT, records: sorted });
+  return update(HISTORY, "history", (history) => Array.isArray(history.records), () => sortedHistory(records));
 }
 
-function newId() {
+export function newId() {
   return crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
@@ -115,20 +251,22 @@ export function addToHistory(instrumentId, instrumentVersion, title, answers, re
     answers,
     result,
   };
-  const { records } = loadHistory();
-  return saveHistory([...records, record]) ? record : null;
+  const added = update(HISTORY, "history", (history) => Array.isArray(history.records),
+    (history) => sortedHistory([...(history?.records ?? []), record]));
+  if (added) askToKeep();
+  return added ? record : null;
 }
 
 // Hand-over between pages (e.g. a self-assessment result → the development plan template).
 export function putPrefill(target, data) {
-  return local ? write(`${PREFIX}prefill:${target}`, { format: FORMAT, created_at: new Date().toISOString(), data }) : false;
+  return area ? write(`${PREFIX}prefill:${target}`, { format: FORMAT, created_at: new Date().toISOString(), data }) : false;
 }
 
 export function takePrefill(target) {
-  if (!local) return null;
+  if (!area) return null;
   const key = `${PREFIX}prefill:${target}`;
-  const raw = local.getItem(key);
-  local.removeItem(key);
+  const raw = area.getItem(key);
+  area.removeItem(key);
   try {
     return raw === null ? null : upgrade(JSON.parse(raw)).data;
   } catch {
@@ -136,12 +274,118 @@ export function takePrefill(target) {
   }
 }
 
-// Filled templates: kasibi:v1:doc:<template id> → {format, template_version, current, copies: {name: {values, updated}}}
+// Filled templates, one record per template with named copies. Each change reads the record and
+// changes one copy (or which copy opens first), so a copy made in another tab stays.
+const docKey = (templateId) => `${PREFIX}doc:${templateId}`;
+const fitsDocument = (record) => isPlainObject(record.copies) && typeof record.current === "string";
+
 export function loadDocument(templateId) {
-  return loadRecord(`${PREFIX}doc:${templateId}`, templateId,
-    (record) => isPlainObject(record.copies) && typeof record.current === "string");
+  return loadRecord(docKey(templateId), templateId, fitsDocument);
 }
 
-export function saveDocument(templateId, record) {
-  return local ? write(`${PREFIX}doc:${templateId}`, { ...record, format: FORMAT }) : false;
+function changeDocument(templateId, version, change) {
+  return update(docKey(templateId), templateId, fitsDocument, (stored) => {
+    const record = stored ?? { current: "", copies: {} };
+    change(record);
+    return { ...record, format: FORMAT, template_version: version };
+  });
+}
+
+// Write one copy ({values, updated, prefill?}); `open` also makes it the copy shown on the next visit.
+export function saveCopy(templateId, version, name, copy, open = false) {
+  return changeDocument(templateId, version, (record) => {
+    record.copies[name] = copy;
+    if (open || !record.current) record.current = name;
+  });
+}
+
+export function openCopy(templateId, version, name) {
+  return changeDocument(templateId, version, (record) => {
+    if (Object.hasOwn(record.copies, name)) record.current = name;
+  });
+}
+
+export function deleteCopy(templateId, version, name) {
+  return changeDocument(templateId, version, (record) => {
+    delete record.copies[name];
+    if (record.current === name) record.current = Object.keys(record.copies)[0] ?? "";
+  });
+}
+
+// changed(record | null) when another tab changed this template's copies.
+export function watchDocument(templateId, changed) {
+  watch(docKey(templateId), (raw) => {
+    try {
+      const record = raw === null ? null : upgrade(JSON.parse(raw));
+      if (record === null || fitsDocument(record)) changed(record);
+    } catch {
+      // a damaged value is dealt with when it is next read
+    }
+  });
+}
+
+// Everything this site keeps on this device, in both storage areas.
+function siteKeys() {
+  return [persistent, session].filter(Boolean).flatMap((store) =>
+    Object.keys(store).filter((key) => key.startsWith(SITE) && key !== DEVICE).map((key) => [store, key]));
+}
+
+// Counts by kind: results (saved records), drafts, documents and their copies, prefills, corrupt, other.
+export function inventory() {
+  const counts = { results: 0, drafts: 0, documents: 0, copies: 0, prefills: 0, corrupt: 0, other: 0 };
+  for (const [store, key] of siteKeys()) {
+    const kind = key.slice(PREFIX.length).split(":")[0];
+    const data = parsed(store.getItem(key));
+    if (key === HISTORY) counts.results += Array.isArray(data?.records) ? data.records.length : 1;
+    else if (kind === "draft") counts.drafts += 1;
+    else if (kind === "doc") {
+      counts.documents += 1;
+      counts.copies += isPlainObject(data?.copies) ? Object.keys(data.copies).length : 1;
+    } else if (kind === "prefill") counts.prefills += 1;
+    else if (kind === "corrupt") counts.corrupt += 1;
+    else counts.other += 1;
+  }
+  return counts;
+}
+
+// Deletes every record this site stored on this device (the shared-computer setting stays).
+export function deleteEverything() {
+  for (const [store, key] of siteKeys()) store.removeItem(key);
+  problems.clear();
+  known.clear();
+}
+
+// Turns the shared-computer choice on or off, moving this tab's records to where they belong
+// (localStorage → this tab's sessionStorage, or back). Returns false, changing nothing, when the
+// records do not fit where they are going.
+export function setShared(on) {
+  if (!persistent || !session || on === shared) return on === shared;
+  const [from, to] = on ? [persistent, session] : [session, persistent];
+  const keys = Object.keys(from).filter((key) => key.startsWith(SITE) && key !== DEVICE);
+  try {
+    for (const key of keys) to.setItem(key, from.getItem(key));
+    if (on) persistent.setItem(DEVICE, "shared");
+    else persistent.removeItem(DEVICE);
+  } catch {
+    for (const key of keys) to.removeItem(key);
+    return false;
+  }
+  for (const key of keys) from.removeItem(key);
+  return true;
+}
+
+// Another tab turned the shared-computer choice on or off: this page's records moved.
+export function watchDevice(changed) {
+  addEventListener("storage", (event) => {
+    if (event.storageArea === persistent && (event.key === DEVICE || event.key === null)) changed();
+  });
+}
+
+// On a personal device, ask the browser to keep the data when it runs short of space.
+// (navigator.storage is missing outside secure contexts, e.g. an intranet site over http.)
+let asked = null;
+export function askToKeep() {
+  if (shared || !navigator.storage?.persist) return Promise.resolve(null);
+  asked ??= navigator.storage.persist().catch(() => false);
+  return asked;
 }
