@@ -5,9 +5,11 @@
 import { barChart, ladderChart, radarChart } from "./chart.js";
 import { h } from "./dom.js";
 import { siteUrl } from "./paths.js";
+import { isSitePage } from "./record-check.js";
 
+// Links go only to pages of this site, whatever a result (perhaps from storage or a file) says.
 function guideLink(t, href, label) {
-  return href ? h("a", { href: siteUrl(href) }, label ?? t("result.read_guide")) : null;
+  return isSitePage(href) ? h("a", { href: siteUrl(href) }, label ?? t("result.read_guide")) : null;
 }
 
 function titleOf(result, scaleId) {

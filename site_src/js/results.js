@@ -1,16 +1,33 @@
 // "My results": every saved completion on this device, grouped by instrument, with the report,
 // a trend across attempts, comparison of two attempts (by the Python engine), delete, export, import.
+// Each record is drawn on its own: one that cannot be drawn (damaged, or saved by hand or by another
+// version) says so in one line and can still be exported and deleted.
 
 import { trendChart } from "./chart.js";
 import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";
 import { pageUrl } from "./paths.js";
+import { isIdent, isTimestamp, validRecord } from "./record-check.js";
 import { renderComparison, renderResult } from "./report.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
 import { ImportError, MAX_BYTES, csvFor, download, exportFile, merge, parseImport } from "./transfer.js";
 
 const day = (iso) => new Date(iso).toLocaleDateString("kk-KZ");
+const sameRecord = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const instrumentOf = (record) => (isIdent(record?.instrument) ? record.instrument : "");
+
+// A stored result's links are not trusted: each scale's guide is taken from the instrument as this
+// site publishes it (none when the instrument or the scale is unknown here).
+function relinked(result, instrument) {
+  const guides = new Map((instrument?.scales ?? []).map((s) => [s.id, s.guide ?? ""]));
+  const guide = (scaleId) => guides.get(scaleId) ?? "";
+  const copy = structuredClone(result);
+  for (const scale of copy.scales ?? []) scale.guide = guide(scale.id);
+  if (copy.next_step) copy.next_step.guide = guide(copy.next_step.scale);
+  if (copy.ladder?.next) copy.ladder.next.guide = guide(copy.ladder.next.scale);
+  return copy;
+}
 
 function headline(t, result) {
   if (result.ladder) return t("result.ladder_place", { label: result.ladder.label });
@@ -44,7 +61,23 @@ class ResultsPage {
     root.querySelector("[data-action=delete-all]").addEventListener("click", () => this.deleteAll());
     this.catalogue = fetch(new URL("../instruments/index.json", import.meta.url)).then((r) => r.json())
       .then((list) => new Map(list.map((i) => [i.id, i])));
+    this.instruments = new Map(); // id → the compiled instrument (a promise; null when it cannot be had)
     this.render();
+  }
+
+  async instrument(id) {
+    if (!this.instruments.has(id)) {
+      this.instruments.set(id, this.catalogue.then(async (catalogue) => {
+        if (!catalogue.has(id)) return null;
+        const response = await fetch(new URL(`../instruments/${id}.json`, import.meta.url));
+        if (!response.ok) throw new Error(response.statusText);
+        return response.json();
+      }).catch(() => {
+        this.instruments.delete(id); // a failed fetch is tried again next time
+        return null;
+      }));
+    }
+    return this.instruments.get(id);
   }
 
   say(text) {
@@ -61,6 +94,7 @@ class ResultsPage {
   records() {
     const history = store.loadHistory();
     if (history.status === "corrupt") this.say(this.t("storage.corrupt"));
+    if (history.status === "newer") this.say(this.t("storage.newer"));
     return history.records;
   }
 
@@ -71,30 +105,54 @@ class ResultsPage {
         h("p", null, h("a", { href: pageUrl("assessments") }, this.t("results.go_assess"))));
       return;
     }
-    const groups = new Map();
-    for (const record of records) groups.set(record.instrument, [...(groups.get(record.instrument) ?? []), record]);
+    const groups = new Map(); // a record that names no instrument goes under ""
+    for (const record of records) groups.set(instrumentOf(record), [...(groups.get(instrumentOf(record)) ?? []), record]);
     this.list.replaceChildren(...[...groups].map(([id, group]) => this.group(id, group)));
   }
 
+  deleteButton(record) {
+    const remove = h("button", { type: "button", class: "md-button" }, this.t("results.delete"));
+    remove.addEventListener("click", () => this.remove(record));
+    return remove;
+  }
+
+  brokenRow(record) {
+    const date = isTimestamp(record?.completed_at) ? day(record.completed_at) : "—";
+    return h("li", { "data-broken": "" }, h("div", { class: "kasibi-saved__row" },
+      h("p", { class: "kasibi-saved kasibi-note" }, this.t("results.broken", { date })), this.deleteButton(record)));
+  }
+
+  // The report is drawn when the row is first opened, with the instrument's own links.
+  async draw(body, record) {
+    const instrument = await this.instrument(record.instrument);
+    try {
+      renderResult(body, this.t, relinked(record.result, instrument));
+    } catch {
+      body.replaceChildren(h("p", { class: "kasibi-note" }, this.t("results.broken", { date: day(record.completed_at) })));
+    }
+  }
+
   group(id, records) {
-    const title = records.at(-1).title;
+    const drawable = records.filter(validRecord);
+    const title = drawable.at(-1)?.title ?? this.t("results.unreadable_group");
     const compare = h("button", { type: "button", class: "md-button", disabled: "" }, this.t("results.compare"));
     const output = h("div", { "data-compare-output": "" });
     const chosen = [];
     const rows = records.map((record) => {
+      if (!validRecord(record)) return this.brokenRow(record);
       const pick = h("input", { type: "checkbox", "aria-label": this.t("results.pick", { date: day(record.completed_at) }) });
       pick.addEventListener("change", () => {
         if (pick.checked) chosen.push(record);
         else chosen.splice(chosen.indexOf(record), 1);
         compare.disabled = chosen.length !== 2;
       });
-      const remove = h("button", { type: "button", class: "md-button" }, this.t("results.delete"));
-      remove.addEventListener("click", () => this.remove(record));
       const body = h("div");
       const details = h("details", { class: "kasibi-saved", "data-record": record.id },
         h("summary", null, `${day(record.completed_at)} — ${headline(this.t, record.result)}`), body);
-      details.addEventListener("toggle", () => details.open && !body.childElementCount && renderResult(body, this.t, record.result), { once: false });
-      return h("li", null, h("div", { class: "kasibi-saved__row" }, pick, details, remove));
+      details.addEventListener("toggle", () => {
+        if (details.open && !body.childElementCount) this.draw(body, record);
+      });
+      return h("li", null, h("div", { class: "kasibi-saved__row" }, pick, details, this.deleteButton(record)));
     });
     compare.addEventListener("click", async () => {
       const [older, newer] = [...chosen].sort((a, b) => a.completed_at.localeCompare(b.completed_at));
@@ -107,21 +165,24 @@ class ResultsPage {
       }
     });
     const csv = h("button", { type: "button", class: "md-button" }, this.t("results.csv"));
-    csv.addEventListener("click", () => download(`${id}.csv`, csvFor(records, {
+    csv.addEventListener("click", () => download(`${id}.csv`, csvFor(drawable, {
       date: this.t("results.col_date"), version: this.t("results.col_version"), band: this.t("results.col_band"),
     }), "text/csv;charset=utf-8"));
+    const page = id && pageUrl(`assessment:${id}`);
     return h("section", { class: "kasibi-group", "data-instrument": id },
-      h("h2", null, h("a", { href: pageUrl(`assessment:${id}`) }, title)),
-      trend(this.t, title, records),
+      h("h2", null, page ? h("a", { href: page }, title) : title),
+      trend(this.t, title, drawable),
       h("ul", { class: "kasibi-saved-list" }, rows),
-      h("div", { class: "kasibi-actions" }, records.some((r) => r.result.scales?.length) ? compare : null, csv),
+      h("div", { class: "kasibi-actions" }, drawable.some((r) => r.result.scales?.length) ? compare : null,
+        drawable.length ? csv : null),
       output,
     );
   }
 
+  // The record deleted is the one drawn (all of it compared: ids are not trusted to be unique).
   remove(record) {
     if (!window.confirm(this.t("results.delete_confirm"))) return;
-    store.saveHistory(this.records().filter((r) => r.id !== record.id));
+    store.saveHistory(this.records().filter((r) => !sameRecord(r, record)));
     this.render();
   }
 
@@ -146,13 +207,15 @@ class ResultsPage {
     try {
       if (file.size > MAX_BYTES) throw new ImportError("import.too_big", { mb: MAX_BYTES / 1024 / 1024 });
       const incoming = parseImport(await file.text(), await this.catalogue);
-      const { records, added, duplicates } = merge(this.records(), incoming);
+      const { records, added, duplicates, renamed } = merge(this.records(), incoming);
       if (!store.saveHistory(records)) throw new ImportError("action.save_failed");
-      this.say(this.t("import.done", { added, duplicates }));
-      this.render();
+      this.say([this.t("import.done", { added, duplicates }), renamed ? this.t("import.renamed", { n: renamed }) : ""]
+        .join(" ").trim());
     } catch (error) {
       this.say(error instanceof ImportError ? this.t(error.key, error.values) : this.t("import.not_json"));
+      return;
     }
+    this.render();
   }
 }
 

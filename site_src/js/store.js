@@ -237,7 +237,7 @@ export function saveHistory(records) {
   return update(HISTORY, "history", (history) => Array.isArray(history.records), () => sortedHistory(records));
 }
 
-export function newId() {
+function newId() {
   return crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 

@@ -2,6 +2,7 @@
 // and a strict import. An imported file is data, never code: it is size-checked, parsed, checked
 // field by field, and merged only when all of it is sound; otherwise nothing changes.
 
+import { isTimestamp, linksOnSite, validRecord } from "./record-check.js";
 import { FORMAT, isPlainObject, upgrade } from "./store.js";
 
 export const FILE_KIND = "kasibi-results";
@@ -29,11 +30,13 @@ export function download(filename, text, type) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-// Spreadsheets run cells that start with = + - @; such text gets a leading apostrophe.
+// Spreadsheets run a cell whose text starts with = + - @ (or a tab or line break): whatever made the text
+// (a typed answer, a list of ticks joined, a title from an imported file), it gets a leading apostrophe.
+// Only a number keeps its minus sign.
 function cell(value) {
-  let text = Array.isArray(value) ? value.join("; ") : value === null || value === undefined ? "" : String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const text = Array.isArray(value) ? value.join("; ") : String(value ?? "");
+  const safe = typeof value !== "number" && /^[=+\-@\t\r\n]/.test(text) ? `'${text}` : text;
+  return /[",\n\r;]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function csvFor(records, labels) {
@@ -51,47 +54,17 @@ export function csvFor(records, labels) {
   return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
 }
 
-const ID = /^[A-Za-z0-9-]{1,64}$/;
-const ITEM = /^[a-z0-9-]{1,80}$/;
+// The earliest a record may be dated, and how far ahead of this computer's clock another's may run.
+const EARLIEST = Date.UTC(2020, 0, 1);
+const CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 
-function validAnswer(value) {
-  if (typeof value === "number") return Number.isFinite(value);
-  if (typeof value === "string") return value.length <= 20000;
-  return Array.isArray(value) && value.length <= 100 &&
-    value.every((v) => (typeof v === "number" && Number.isFinite(v)) || (typeof v === "string" && v.length <= 200));
+function plausibleDate(iso) {
+  const time = Date.parse(iso);
+  return time >= EARLIEST && time <= Date.now() + CLOCK_SKEW_MS;
 }
 
-function validScale(s) {
-  return isPlainObject(s) && typeof s.id === "string" && typeof s.title === "string" && Number.isFinite(s.value) &&
-    Number.isFinite(s.min) && Number.isFinite(s.max) && typeof s.band_label === "string";
-}
-
-// The fields a report reads, with their types; the report builds text nodes only, so this guards
-// against crashes and nonsense, not against markup.
-export function validResult(result, instrument) {
-  return isPlainObject(result) && result.instrument === instrument && result.complete === true &&
-    typeof result.title === "string" && isPlainObject(result.provenance) &&
-    typeof result.provenance.method === "string" && typeof result.provenance.kind === "string" &&
-    (result.scales === undefined || (Array.isArray(result.scales) && result.scales.every(validScale))) &&
-    (result.card === undefined || (Array.isArray(result.card) && result.card.every((c) => isPlainObject(c) &&
-      typeof c.prompt === "string" && typeof c.answer === "string"))) &&
-    JSON.stringify(result).length <= 200_000;
-}
-
-function validRecord(record, catalogue) {
-  const fields = ["id", "instrument", "instrument_version", "title", "completed_at", "answers", "result"];
-  return isPlainObject(record) && Object.keys(record).every((k) => fields.includes(k)) &&
-    ID.test(record.id ?? "") && catalogue.has(record.instrument) &&
-    Number.isInteger(record.instrument_version) && record.instrument_version > 0 && record.instrument_version < 1000 &&
-    typeof record.title === "string" && record.title.length <= 300 &&
-    typeof record.completed_at === "string" && record.completed_at.length <= 40 &&
-    !Number.isNaN(Date.parse(record.completed_at)) &&
-    isPlainObject(record.answers) && Object.keys(record.answers).length <= 300 &&
-    Object.entries(record.answers).every(([k, v]) => ITEM.test(k) && validAnswer(v)) &&
-    validResult(record.result, record.instrument);
-}
-
-// Parse and check a whole file; throws ImportError with a catalogue key for the message.
+// Parse and check a whole file; throws ImportError with a catalogue key for the message. An imported
+// result is never trusted: every field the report reads is checked, and its links must be the site's own.
 export function parseImport(text, catalogue) {
   let data;
   try {
@@ -106,22 +79,42 @@ export function parseImport(text, catalogue) {
     throw new ImportError("import.format");
   }
   if (!Array.isArray(data.records) || data.records.length > MAX_RECORDS) throw new ImportError("import.not_ours");
-  const bad = data.records.findIndex((record) => !validRecord(record, catalogue));
-  if (bad >= 0) throw new ImportError("import.bad_record", { n: bad + 1 });
+  data.records.forEach((record, index) => {
+    const n = index + 1;
+    if (isPlainObject(record) && !(isTimestamp(record.completed_at) && plausibleDate(record.completed_at))) {
+      throw new ImportError("import.bad_date", { n, date: String(record.completed_at).slice(0, 40) });
+    }
+    if (!validRecord(record) || !catalogue.has(record.instrument) || !linksOnSite(record.result)) {
+      throw new ImportError("import.bad_record", { n });
+    }
+  });
   return data.records;
 }
 
-// Records already present (same id, or the same instrument, time and answers) are not added twice.
+// "abc" → "abc-2" (or -3, …): the first id of that stem not yet taken.
+function freeId(id, taken) {
+  for (let n = 2; ; n += 1) {
+    const candidate = `${id.slice(0, 56)}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+// The same attempt (instrument, time and answers) is not added twice. A record whose id is taken by a
+// different attempt (in this browser or earlier in the file) is added under a new id, and counted.
 export function merge(existing, incoming) {
   const key = (r) => `${r.instrument}|${r.completed_at}|${JSON.stringify(r.answers)}`;
-  const ids = new Set(existing.map((r) => r.id));
-  const keys = new Set(existing.map(key));
+  const kept = existing.filter(isPlainObject);
+  const ids = new Set(kept.map((r) => r.id));
+  const keys = new Set(kept.map(key));
   const added = [];
+  let renamed = 0;
   for (const record of incoming) {
-    if (ids.has(record.id) || keys.has(key(record))) continue;
-    ids.add(record.id);
-    keys.add(key(record));
-    added.push(record);
+    if (keys.has(key(record))) continue;
+    const fresh = ids.has(record.id) ? { ...record, id: freeId(record.id, ids) } : record;
+    if (fresh !== record) renamed += 1;
+    ids.add(fresh.id);
+    keys.add(key(fresh));
+    added.push(fresh);
   }
-  return { records: [...existing, ...added], added: added.length, duplicates: incoming.length - added.length };
+  return { records: [...existing, ...added], added: added.length, duplicates: incoming.length - added.length, renamed };
 }
