@@ -9,10 +9,14 @@ generated ``build.js`` and is used by the server-side form renderer.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .numerals import with_case
 from .yamlfile import YamlError, load
+
+PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 
 class CatalogueError(ValueError):
@@ -29,6 +33,18 @@ class Catalogue:
         """Material's ``partials/languages/<lang>.html``: a macro looking keys up in a dict."""
         table = json.dumps(self.theme, ensure_ascii=False, indent=2)
         return "{% macro t(key) %}{{ " + table + "[key] }}{% endmacro %}\n"
+
+
+def fill(text: str, **values: object) -> str:
+    """Put values into ``{name}`` placeholders; ``{name:dat}`` writes a number with its case ending («10-ға»)."""
+
+    def value(match: re.Match) -> str:
+        name, case = match.groups()
+        if name not in values:
+            return match.group(0)
+        return with_case(values[name], case) if case else str(values[name])
+
+    return PLACEHOLDER.sub(value, text)
 
 
 def load_catalogue(folder: Path, lang: str) -> Catalogue:

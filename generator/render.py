@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .documents import ROW_LIMIT, TEXT_LIMIT
-from .i18n import Catalogue
+from .i18n import Catalogue, fill
 
 
 @cache
@@ -20,6 +20,7 @@ def _environment() -> Environment:
         trim_blocks=False,
     )
     env.globals["rating_values"] = rating_values
+    env.globals["fill"] = fill
     return env
 
 
