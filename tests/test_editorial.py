@@ -7,6 +7,8 @@ pages quote (source_quotes.yml) and the terminology list (terminology.yml). Wher
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -194,16 +196,7 @@ QUOTE_MIN_WORDS = 3  # shorter «…» are names and single terms
 
 def quotations(text: str) -> list[str]:
     """The outermost «…» spans of a line (nested «…» stay inside)."""
-    found, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        if char == "«":
-            start = index + 1 if depth == 0 else start
-            depth += 1
-        elif char == "»" and depth:
-            depth -= 1
-            if depth == 0:
-                found.append(text[start:index])
-    return found
+    return [quote for _, quote in quotations_at(text)]
 
 
 def site_titles() -> set[str]:
@@ -221,14 +214,36 @@ def site_titles() -> set[str]:
 def quoted_text() -> list[tuple[str, str]]:
     """(file:line, quotation) of every «…» of three words or more in the pages, instruments and templates.
 
-    Not scanned: YAML comments (notes for developers) and the defects table, which quotes the sources' slips."""
+    A quotation may run over a line break. Not scanned: YAML comments (notes for developers) and the defects table,
+    which quotes the sources' slips."""
     found = []
     for path in sorted([*DOCS.rglob("*.md"), *ROOT.glob("assessments/*.yml"), *ROOT.glob("templates/*.yml")]):
         defects = path.name == "sources.md"
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if (path.suffix == ".yml" and line.lstrip().startswith("#")) or (defects and line.startswith("| [")):
-                continue
-            found += [(f"{path.relative_to(ROOT)}:{number}", q) for q in quotations(line) if len(words(q)) >= 3]
+        lines = path.read_text(encoding="utf-8").splitlines()
+        kept = [
+            (number, line)
+            for number, line in enumerate(lines, 1)
+            if not ((path.suffix == ".yml" and line.lstrip().startswith("#")) or (defects and line.startswith("| [")))
+        ]
+        text = " ".join(line.strip() for _, line in kept)
+        starts = list(itertools.accumulate((len(line.strip()) + 1 for _, line in kept), initial=0))
+        for offset, quote in quotations_at(text):
+            if len(words(quote)) >= 3:
+                found.append((f"{path.relative_to(ROOT)}:{kept[bisect.bisect_right(starts, offset) - 1][0]}", quote))
+    return found
+
+
+def quotations_at(text: str) -> list[tuple[int, str]]:
+    """(offset, quotation) of the outermost «…» spans of a text."""
+    found, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "«":
+            start = index + 1 if depth == 0 else start
+            depth += 1
+        elif char == "»" and depth:
+            depth -= 1
+            if depth == 0:
+                found.append((start, text[start:index]))
     return found
 
 
@@ -251,9 +266,19 @@ def test_the_source_quotations_are_in_the_source(code):
     absent = []
     for entry in QUOTES[code]:
         quote = entry.get("as_in_source", entry["quote"]) if isinstance(entry, dict) else entry
-        if " " + " ".join(words(quote)) + " " not in text:
+        if not in_text(quote, text):
             absent.append(quote)
     assert absent == []
+
+
+def in_text(quote: str, text: str) -> bool:
+    """The quotation's words stand in the text in order; «…» inside the quotation marks an omission."""
+    position = 0
+    for part in (part for part in quote.split("…") if words(part)):
+        position = text.find(" " + " ".join(words(part)) + " ", position)
+        if position < 0:
+            return False
+    return True
 
 
 # --- one title per source table --------------------------------------------------------------------------------
