@@ -105,7 +105,7 @@ def build_site(project: Path, out: Path, version: str | None) -> str:
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "SOURCE_DATE_EPOCH": str(source_date(project)),
-        **({"KASIBI_VERSION": check_release(version)} if version else {}),
+        **({"KASIBI_VERSION": check_release(version)} if version is not None else {}),
     }
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],

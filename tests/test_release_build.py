@@ -1,0 +1,128 @@
+"""The release as a build: the same sources in two folders give byte-identical sites and zips; the
+version must be a release number; a page may run only the scripts the theme emits; what the theme
+writes into attributes is escaped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from generator.release import content_security_policy, make_release
+
+COPIED = ("assessments", "docs", "generator", "includes", "release", "site_src", "templates")
+
+
+def project_copy(folder: Path) -> Path:
+    """The project's sources in ``folder`` (the pinned Pyodide package linked, not copied)."""
+    for name in COPIED:
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("mkdocs.yml", "pyproject.toml"):
+        shutil.copy(ROOT / name, folder / name)
+    (folder / "node_modules").mkdir()
+    (folder / "node_modules/pyodide").symlink_to(ROOT / "node_modules/pyodide", target_is_directory=True)
+    return folder
+
+
+def mkdocs_build(project: Path, out: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_same_sources_in_two_folders_give_the_same_site_and_zip(tmp_path):
+    archives = []
+    for name in ("one", "two"):
+        project = project_copy(tmp_path / name / "kasibi")
+        archives.append(make_release(project, tmp_path / name / "dist", "1.0.0"))
+    first, second = (zipfile.ZipFile(archive) for archive in archives)
+    assert first.namelist() == second.namelist()
+    bundles = {n.split("/")[3] for n in first.namelist() if n.count("/") > 3 and "/assets/kasibi-" in n}
+    assert len(bundles) == 1  # one fingerprinted folder, the same in both
+    differing = [n for n in first.namelist() if first.read(n) != second.read(n)]
+    assert differing == []
+    assert archives[0].read_bytes() == archives[1].read_bytes()
+    assert archives[0].name == archives[1].name
+
+
+@pytest.mark.parametrize("version", ['1.0"><script>alert(1)</script>', "../../outside", "1.0/2", "v1.0.0", "1.0", ""])
+def test_a_version_that_is_not_a_release_number_stops_the_release(tmp_path, version):
+    with pytest.raises(ValueError, match="not a release number") as error:
+        make_release(ROOT, tmp_path / "dist", version)
+    assert "1.2.3" in str(error.value)
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_version_that_is_not_a_release_number_stops_the_build_with_a_message(tmp_path):
+    done = mkdocs_build(ROOT, tmp_path / "site", KASIBI_VERSION='2.0"><script>alert(1)</script>')
+    assert done.returncode != 0
+    assert "not a release number" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "site/index.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ("<script>alert(document.cookie)</script>", "inline <script> the theme does not emit"),
+        ('<script type="module">import("./x.js")</script>', "inline <script> the theme does not emit"),
+        ('<script src="https://cdn.example.org/x.js"></script>', "a script from another host"),
+    ],
+)
+def test_a_raw_script_in_a_page_fails_the_build(tmp_path, raw, says):
+    project = project_copy(tmp_path / "kasibi")
+    page = project / "docs/intro.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n\n{raw}\n", encoding="utf-8")
+    done = mkdocs_build(project, tmp_path / "site")
+    assert done.returncode != 0
+    assert "intro.html" in done.stderr and says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_csp_allows_only_the_theme_scripts_and_refuses_a_site_with_another(tmp_path, site_dir):
+    site = tmp_path / "site"
+    shutil.copytree(site_dir, site)
+    hashes = [part for part in content_security_policy(site).split() if part.startswith("'sha256-")]
+    assert 3 <= len(hashes) <= 12  # Material's few scripts (one per page depth) and the 404 page's two
+    page = site / "intro.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", "<script>alert(1)</script></body>"), encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"intro\.html: an inline <script> the theme does not emit"):
+        content_security_policy(site)
+
+
+class _Metas(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.content: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "meta" and values.get("name"):
+            self.content[values["name"]] = values.get("content") or ""
+
+
+def test_what_the_theme_writes_into_attributes_is_escaped(tmp_path):
+    project = project_copy(tmp_path / "kasibi")
+    catalogue = project / "site_src/i18n/kk.yml"
+    notice = 'Файл "ашылды" <b>бұл</b> & т.б.'
+    text = catalogue.read_text(encoding="utf-8")
+    start = text.index("  site.file_notice:")
+    end = text.index("\n  site.", start + 1)
+    catalogue.write_text(f"{text[:start]}  site.file_notice: '{notice}'{text[end:]}", encoding="utf-8")
+    done = mkdocs_build(project, tmp_path / "site", KASIBI_VERSION="3.1.4-rc.1")
+    assert done.returncode == 0, done.stderr
+    metas = _Metas()
+    metas.feed((tmp_path / "site/index.html").read_text(encoding="utf-8"))
+    assert metas.content["kasibi-file-notice"] == notice
+    assert metas.content["kasibi-version"].startswith("3.1.4-rc.1+")
