@@ -241,6 +241,30 @@ def test_defect_4_one_bad_record_neither_imports_nor_breaks_my_results(page, ins
     assert len(left) == len(stored) - 1 and no_result not in left and bad in left and good[0] in left
 
 
+def test_defect_4_damaged_records_do_not_break_the_instrument_page(browser, serve, instruments):
+    """The instrument page compares a new result with the last saved one that can be read."""
+    cycle = instruments["cycle-self-assessment"]
+    earlier = saved(cycle, 13, "earlier", 5)
+    garbage = saved(cycle, 14, "garbage", 1)
+    garbage["result"]["scales"] = "x"
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(serve().url("assessments/cycle-self-assessment.html"))
+    page.evaluate(
+        "r => localStorage.setItem('kasibi:v1:history', JSON.stringify({format: 1, records: r}))",
+        [earlier, garbage, None],
+    )
+    page.reload()
+    for stage in ("action", "analysis", "reflection", "design", "trial"):
+        page.check(f"input[name={stage}-level][value='3']")
+    page.wait_for_selector("[data-result][data-status=done]", timeout=120_000)
+    page.wait_for_selector("[data-result] [data-compare]", timeout=20_000)
+    assert errors == []
+    context.close()
+
+
 def test_defect_10_csv_cells_never_start_a_formula(page, instruments, tmp_path):
     cycle = instruments["cycle-self-assessment"]
     record = saved(cycle, 8, "csv-1", 2)

@@ -5,6 +5,7 @@ import { readAnswers, requiredItems, writeAnswers } from "./answers.js";
 import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";
 import { pageUrl, siteUrl, version } from "./paths.js";
+import { validRecord } from "./record-check.js";
 import { renderComparison, renderMessage, renderResult } from "./report.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
@@ -157,7 +158,8 @@ class InstrumentPage {
   }
 
   async compareWithLastSaved(result) {
-    const earlier = store.loadHistory().records.filter((r) => r.instrument === this.id && r.result?.scales?.length);
+    const earlier = store.loadHistory().records
+      .filter((r) => validRecord(r) && r.instrument === this.id && r.result.scales?.length);
     const last = earlier.at(-1);
     if (!last || !result.scales?.length || this.engine.state !== "ready") return;
     try {
