@@ -1,8 +1,9 @@
 // Service worker: after one visit the whole site works offline (guidance pages, self-assessments
 // with their Python, templates). The build writes this file to the site root, preceded by
 //   const VERSION = "…"; const PRECACHE = [ …every file of this build… ];
-// A new build is a new VERSION: it installs beside the old one, then replaces it whole, so a
-// teacher never runs pages of one version with assets of another.
+// A new build is a new VERSION: it installs beside the old one and takes over; pages of one
+// version get that version's assets (their folder names carry their digest), and the old cache
+// stays while a tab opened before the update still runs the old pages.
 
 const CACHE = `kasibi-${VERSION}`;
 
@@ -16,18 +17,30 @@ self.addEventListener("install", (event) => {
   })());
 });
 
+// A tab opened before this version took over still runs the old pages and asks for the old
+// assets (the deployed folder no longer has them): an older version's cache is deleted only once
+// every open tab was loaded by this version.
+const loadedHere = new Set(); // ids of the tabs whose page this worker served (lost when it stops: then caches stay longer)
+
+async function deleteUnusedCaches() {
+  const tabs = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  if (tabs.some((tab) => !loadedHere.has(tab.id))) return;
+  for (const name of await caches.keys()) {
+    if (name.startsWith("kasibi-") && name !== CACHE) await caches.delete(name);
+  }
+}
+
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith("kasibi-") && name !== CACHE) await caches.delete(name);
-    }
     await self.clients.claim();
+    await deleteUnusedCaches();
   })());
 });
 
+// This version's copy first, then an older version's (for a tab still running it).
 async function fromCache(request) {
   const cache = await caches.open(CACHE);
-  return cache.match(request, { ignoreSearch: true });
+  return (await cache.match(request, { ignoreSearch: true })) ?? caches.match(request, { ignoreSearch: true });
 }
 
 // Pages: the network first, so a deployed version shows at once; this version's copy when offline.
@@ -49,5 +62,13 @@ async function asset(request) {
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith(request.mode === "navigate" ? page(request) : asset(request));
+  if (request.mode !== "navigate") {
+    event.respondWith(asset(request));
+    return;
+  }
+  event.respondWith(page(request));
+  if (event.resultingClientId) {
+    loadedHere.add(event.resultingClientId);
+    event.waitUntil(deleteUnusedCaches());
+  }
 });

@@ -18,16 +18,22 @@ CHROMIUM_ARGS = [
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static server; ``headers`` are added to every response, ``wasm_type`` overrides .wasm's MIME type."""
+    """A static server; ``headers`` are added to every response, ``wasm_type`` and ``mjs_type`` override the MIME
+    types of .wasm and .mjs."""
 
     headers: ClassVar[dict[str, str]] = {}
     wasm_type = "application/wasm"
+    mjs_type = "text/javascript"
 
     def log_message(self, *args) -> None:
         pass
 
     def guess_type(self, path) -> str:
-        return self.wasm_type if str(path).endswith(".wasm") else super().guess_type(path)
+        if str(path).endswith(".wasm"):
+            return self.wasm_type
+        if str(path).endswith(".mjs"):
+            return self.mjs_type
+        return super().guess_type(path)
 
     def end_headers(self) -> None:
         for name, value in self.headers.items():

@@ -1,8 +1,16 @@
 // Read answers from the server-rendered form and write saved answers back into it.
 // Values only ever go into existing inputs; nothing from storage becomes markup.
+//
+// Controls are found with querySelectorAll, never as form[name] or form.elements[name]: an item id
+// such as "before", "reset", "elements" or "dataset" is also the name of a form property.
 
 function typed(input) {
-  return input.dataset.type === "number" ? Number(input.value) : input.value;
+  return input.getAttribute("data-type") === "number" ? Number(input.value) : input.value;
+}
+
+function controls(form, name) {
+  const named = CSS.escape(name);
+  return [...form.querySelectorAll(`input[name="${named}"], textarea[name="${named}"]`)];
 }
 
 export function readAnswers(form) {
@@ -26,7 +34,7 @@ export function readAnswers(form) {
 export function writeAnswers(form, answers) {
   const applied = {};
   for (const [name, value] of Object.entries(answers)) {
-    const inputs = [...form.elements].filter((el) => el.name === name);
+    const inputs = controls(form, name);
     if (!inputs.length) continue;
     if (inputs[0].tagName === "TEXTAREA") {
       if (typeof value === "string") {
@@ -44,6 +52,18 @@ export function writeAnswers(form, answers) {
     if (hits.length) applied[name] = inputs[0].type === "checkbox" ? hits : hits[0];
   }
   return applied;
+}
+
+// Every answer removed (form.reset() would be shadowed by an item named "reset").
+export function clearAnswers(form) {
+  for (const input of form.querySelectorAll("input[type=radio], input[type=checkbox]")) input.checked = false;
+  for (const area of form.querySelectorAll("textarea")) area.value = "";
+}
+
+// Two sets of answers are the same whatever order their items were read in.
+export function sameAnswers(a, b) {
+  const canonical = (answers) => JSON.stringify(Object.entries(answers).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return canonical(a) === canonical(b);
 }
 
 // Required items, from the markup: the question (fieldset or textarea) marked data-required.

@@ -1,7 +1,7 @@
 // Entry point on every page: brings each server-rendered instrument form to life.
 // The form works as plain HTML; this adds autosave, restore, and scoring in a Pyodide worker.
 
-import { readAnswers, requiredItems, writeAnswers } from "./answers.js";
+import { clearAnswers, readAnswers, requiredItems, sameAnswers, writeAnswers } from "./answers.js";
 import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";
 import { pageUrl, siteUrl, version } from "./paths.js";
@@ -31,16 +31,20 @@ class InstrumentPage {
     this.engine = engine;
     this.t = t;
     this.form = root.querySelector("form[data-instrument]");
-    this.id = this.form.dataset.instrument;
-    this.version = Number(this.form.dataset.version);
-    this.src = siteUrl(this.form.dataset.src);
+    // Attributes and methods whose names have capitals only: an item id may be the name of any
+    // lower-case form property (form.dataset, form.before, form.reset; see answers.js).
+    this.id = this.form.getAttribute("data-instrument");
+    this.version = Number(this.form.getAttribute("data-version"));
+    this.src = siteUrl(this.form.getAttribute("data-src"));
     this.report = root.querySelector("[data-result]");
     this.body = root.querySelector("[data-result-body]");
     this.progress = root.querySelector("[data-progress]");
     this.required = requiredItems(this.form);
     this.notice = h("p", { class: "kasibi-notice", role: "status", hidden: "" });
-    this.form.before(this.notice);
+    this.form.insertAdjacentElement("beforebegin", this.notice);
     this.request = 0;
+    this.scored = null; // {answers, result}: the last result and the very answers it was computed from
+    this.queued = null; // what waits for a result that fits the current answers (save, open the plan)
     this.restore();
     this.form.addEventListener("input", () => this.changed());
     root.querySelector("[data-action=clear]").addEventListener("click", () => this.clear());
@@ -68,7 +72,10 @@ class InstrumentPage {
     if (draft.status === "ok") {
       this.answers = writeAnswers(this.form, draft.record.answers);
       const saved = draft.record.result;
-      if (saved && saved.complete && saved.instrument_version === this.version) this.show(saved);
+      // The draft's result stands for its answers only if every answer still fits the form.
+      if (saved?.complete && saved.instrument_version === this.version && sameAnswers(this.answers, draft.record.answers)) {
+        this.scored = { answers: this.answers, result: saved };
+      }
       if (Object.keys(this.answers).length) this.say(this.t("storage.restored"));
     } else {
       this.answers = readAnswers(this.form);
@@ -78,13 +85,17 @@ class InstrumentPage {
 
   changed() {
     this.answers = readAnswers(this.form);
-    this.result = null;
-    store.saveDraft(this.id, this.version, this.answers, null);
+    store.saveDraft(this.id, this.version, this.answers, this.fresh() ? this.scored.result : null);
     this.update();
   }
 
+  // The result on record fits the answers in the form.
+  fresh() {
+    return this.scored !== null && sameAnswers(this.scored.answers, this.answers);
+  }
+
   missing() {
-    return this.required.filter((name) => !(name in this.answers));
+    return this.required.filter((name) => !Object.hasOwn(this.answers, name));
   }
 
   update() {
@@ -97,61 +108,107 @@ class InstrumentPage {
       this.progress.append(" ", h("a", { href: `#${this.report.getAttribute("aria-labelledby")}` }, this.t("result.go")));
     }
     if (missing.length) {
+      this.queued = null; // nothing can be saved for answers that have no result
       const sections = new Set(missing.map((name) => this.form.querySelector(`[name="${CSS.escape(name)}"]`)
         .closest(".kasibi-section").querySelector("legend").textContent));
       this.setStatus("pending", `${this.t("result.pending")} ${this.t("result.missing", { sections: [...sections].join(", ") })}`);
       return;
     }
-    if (this.result) return;
+    if (this.fresh()) {
+      if (this.report.dataset.status !== "done") this.show(this.scored.result);
+      return;
+    }
     if (this.engine.state === "failed") {
       this.setStatus("error", this.t("engine.failed", { reason: this.engine.failure }));
-    } else if (this.engine.state === "ready") {
-      // Typing in a text answer fires on every key: score once the typing pauses, not per key.
-      this.pause = setTimeout(() => this.score(), SCORE_PAUSE_MS);
-    } else if (this.report.dataset.status !== "done") {
-      this.setStatus("pending", this.t("result.waiting"));
+      return;
     }
+    this.outdated(this.engine.state === "ready" ? "result.recalculating" : "result.recalculating_later");
+    // Typing in a text answer fires on every key: score once the typing pauses, not per key.
+    if (this.engine.state === "ready") this.pause = setTimeout(() => this.score(), SCORE_PAUSE_MS);
+  }
+
+  // The answers differ from the ones scored: a report on screen stays, marked as being recalculated.
+  outdated(key) {
+    this.report.dataset.status = "pending";
+    const report = this.body.querySelector(".kasibi-how");
+    if (!report) {
+      renderMessage(this.body, this.t(key === "result.recalculating" ? key : "result.waiting"));
+      return;
+    }
+    const banner = this.body.querySelector("[data-recalculating]") ??
+      h("p", { class: "kasibi-notice", role: "status", "data-recalculating": "" });
+    banner.textContent = this.t(key);
+    this.body.prepend(banner);
   }
 
   async score() {
     const request = ++this.request;
+    const answers = this.answers;
     try {
-      const result = await this.engine.score(this.src, this.answers);
+      const result = await this.engine.score(this.src, answers);
       if (request !== this.request) return;
-      this.result = result;
-      store.saveDraft(this.id, this.version, this.answers, result);
+      this.scored = { answers, result };
+      if (!this.fresh()) return; // changed while scoring: the draft keeps the newer answers, not these
+      store.saveDraft(this.id, this.version, answers, result);
       this.show(result);
     } catch (error) {
-      if (request === this.request) this.setStatus("error", this.t("result.error", { reason: error.message }));
+      if (request === this.request && !this.fresh()) this.setStatus("error", this.t("result.error", { reason: error.message }));
     }
   }
 
   show(result) {
-    this.result = result;
     renderResult(this.body, this.t, result);
     this.body.append(this.actions(result));
     this.report.dataset.status = "done";
     this.compareWithLastSaved(result);
+    const queued = this.queued;
+    this.queued = null;
+    queued?.(this.scored);
+  }
+
+  // Run `action` with the result that fits the answers in the form: now, or as soon as it is computed.
+  whenFresh(action) {
+    if (this.fresh()) {
+      action(this.scored);
+      return;
+    }
+    this.queued = action;
+    this.body.querySelector("[data-save-status]")?.replaceChildren(this.t("action.save_waiting"));
+  }
+
+  // Saves the answers with the result computed from them, never a result of other answers.
+  save({ answers, result }) {
+    const record = store.addToHistory(this.id, this.version, result.title, answers, result);
+    this.body.querySelector("[data-save-status]")?.replaceChildren(record
+      ? this.t("action.saved", { date: new Date(record.completed_at).toLocaleDateString("kk-KZ") })
+      : this.t("action.save_failed"));
+    const button = this.body.querySelector("[data-action=save]");
+    if (record && button) button.disabled = true;
   }
 
   // Save to "my results", and for results that feed a plan, open the plan prefilled.
   actions(result) {
-    const status = h("p", { class: "kasibi-note", role: "status" });
+    const status = h("p", { class: "kasibi-note", role: "status", "data-save-status": "" });
     const save = h("button", { type: "button", class: "md-button md-button--primary", "data-action": "save" },
       this.t("action.save"));
-    save.addEventListener("click", () => {
-      const record = store.addToHistory(this.id, this.version, result.title, this.answers, result);
-      status.replaceChildren(record
-        ? this.t("action.saved", { date: new Date(record.completed_at).toLocaleDateString("kk-KZ") })
-        : this.t("action.save_failed"));
-      if (record) save.disabled = true;
-    });
+    save.addEventListener("click", () => this.whenFresh((scored) => this.save(scored)));
     const buttons = [save, h("a", { class: "md-button", href: pageUrl("my-results") }, this.t("action.my_results"))];
     const planPage = result.plan && pageUrl(`template:${result.plan}`);
     if (planPage && result.next_step) {
       const plan = h("a", { class: "md-button", href: planPage, "data-action": "plan" },
         this.t("action.plan"));
-      plan.addEventListener("click", () => store.putPrefill(result.plan, planPrefill(result)));
+      plan.addEventListener("click", (event) => {
+        if (this.fresh()) {
+          store.putPrefill(this.scored.result.plan, planPrefill(this.scored.result));
+          return;
+        }
+        event.preventDefault();
+        this.whenFresh((scored) => {
+          if (!scored.result.next_step) return;
+          store.putPrefill(scored.result.plan, planPrefill(scored.result));
+          window.location.assign(planPage);
+        });
+      });
       buttons.push(plan);
     }
     return h("div", { class: "kasibi-actions kasibi-report__actions" }, ...buttons, status);
@@ -164,7 +221,7 @@ class InstrumentPage {
     if (!last || !result.scales?.length || this.engine.state !== "ready") return;
     try {
       const comparison = await this.engine.compare(last.result, result);
-      if (this.result !== result) return;
+      if (this.scored?.result !== result || !this.fresh()) return;
       const date = new Date(last.completed_at).toLocaleDateString("kk-KZ");
       this.body.querySelector("[data-compare]")?.remove();
       this.body.querySelector(".kasibi-how").before(renderComparison(this.t, comparison, date));
@@ -173,13 +230,20 @@ class InstrumentPage {
     }
   }
 
+  // The engine has (re)started: a result restored from a draft of another engine version is recomputed.
+  engineReady(engineVersion) {
+    if (this.scored && this.scored.result.engine !== engineVersion) this.scored = null;
+    this.update();
+  }
+
   clear() {
     if (!window.confirm(this.t("action.clear_confirm"))) return;
-    this.form.reset();
+    clearAnswers(this.form);
     store.clearDraft(this.id);
     this.request++;
     this.answers = {};
-    this.result = null;
+    this.scored = null;
+    this.queued = null;
     this.update();
     this.say(this.t("action.cleared"));
   }
@@ -193,21 +257,32 @@ function statusLine(root, state, text, engineVersion = "") {
   line.textContent = text;
 }
 
+// "4,2 / 13,5 МБ" while the engine's files arrive; the total is known once the largest file has started.
+function downloadText({ loaded, total }) {
+  const mb = (bytes) => (bytes / 1e6).toFixed(1).replace(".", ","); // Kazakh writes a decimal comma
+  return total ? t("engine.loading", { loaded: mb(loaded), total: mb(total) }) : t("engine.loading_size", { loaded: mb(loaded) });
+}
+
 const roots = [...document.querySelectorAll("[data-instrument-root]")];
 if (roots.length) {
   const pages = [];
   const engine = new EngineClient({
+    onProgress: (progress) => {
+      const text = progress.downloads ? downloadText(progress) : t("engine.preparing"); // downloaded: starting
+      for (const page of pages) statusLine(page.root, "preparing", text);
+    },
     onReady: ({ engine: engineVersion, wasmType }) => {
       const note = wasmType ? ` ${t("engine.wasm_type", { type: wasmType })}` : "";
       for (const page of pages) {
         statusLine(page.root, "ready", page.t("engine.ready") + note, engineVersion);
-        page.update();
+        page.engineReady(engineVersion);
       }
     },
-    onFailed: (reason) => {
+    onFailed: (reason, { scriptType } = {}) => {
       engine.failure = reason;
+      const note = scriptType ? ` ${t("engine.script_type", scriptType)}` : "";
       for (const page of pages) {
-        statusLine(page.root, "failed", page.t("engine.failed", { reason }));
+        statusLine(page.root, "failed", page.t("engine.failed", { reason }) + note);
         page.update();
       }
     },

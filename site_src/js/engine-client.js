@@ -1,45 +1,85 @@
 // The page's side of the scoring worker: one worker per page, started as early as possible (by
 // engine-boot.js in the page's head, or here) so Pyodide loads while the teacher answers; the page
 // never waits on it.
+//
+// A worker can die (a crash, the browser closing it) or get stuck without a word, so the client
+// keeps watch while it loads or has requests open: it pings the worker and expects to hear from
+// it; while files download it expects bytes to keep arriving, however slowly. A worker that falls
+// silent or whose download stalls is replaced once, and its open requests are sent again once.
 
 import { workerUrl } from "./paths.js";
+import { wrongScriptType } from "./script-type.js";
+
+const WATCH_MS = 2_000; // how often a busy worker is pinged and checked
+const SILENCE_MS = 30_000; // no word for this long: dead or stuck (its longest blocking step takes seconds)
+const STALL_MS = 30_000; // downloads open and not one byte for this long: the link is stuck
+const STARTS = 2; // a worker that fails to start or dies is started once more
+const SENDS = 2; // each request is sent at most twice
 
 export class EngineClient {
-  constructor({ onReady, onFailed }) {
-    this.pending = new Map();
+  constructor({ onReady, onFailed, onProgress = () => {} }) {
+    this.pending = new Map(); // id → {message, resolve, reject, sends}
     this.nextId = 1;
     this.state = "preparing";
+    this.starts = 0;
     this.onReady = onReady;
     this.onFailed = onFailed;
+    this.onProgress = onProgress;
     const early = window.kasibiEngine;
     window.kasibiEngine = null; // one client takes the early worker
+    this.start(early);
+    this.watchdog = setInterval(() => this.watch(), WATCH_MS);
+  }
+
+  start(early = null) {
+    this.starts++;
+    this.state = "preparing";
+    this.dying = false;
+    this.heard = false; // whether this worker ever said a word
+    this.lastHeard = Date.now();
+    this.lastByte = Date.now();
+    this.downloads = 0;
+    let worker;
     try {
-      this.worker = early?.worker ?? new Worker(workerUrl, { type: "module" });
+      worker = early?.worker ?? new Worker(workerUrl, { type: "module" });
     } catch (error) {
       queueMicrotask(() => this.fail(String(error?.message ?? error)));
       return;
     }
-    this.worker.onmessage = ({ data }) => this.receive(data);
-    // A worker script that cannot load (404, wrong MIME, no module workers) ends here.
-    this.worker.onerror = (event) => {
+    this.worker = worker;
+    const current = (handler) => (event) => worker === this.worker && handler(event);
+    worker.onmessage = current(({ data }) => this.receive(data));
+    // A worker script that cannot load (404, wrong MIME, no module workers) or that throws ends here.
+    worker.onerror = current((event) => {
       event.preventDefault?.();
-      this.fail(event.message || "worker");
-    };
+      this.died(event.message || "worker");
+    });
+    worker.onmessageerror = current(() => this.died("messageerror"));
     if (early) {
       queueMicrotask(() => {
-        if (early.error) this.fail(early.error);
+        if (worker !== this.worker) return;
         for (const message of early.messages) this.receive(message);
+        if (early.error) this.died(early.error);
       });
     }
   }
 
   receive(data) {
-    if (data.type === "ready") {
+    this.heard = true;
+    this.lastHeard = Date.now();
+    if (data.type === "progress") {
+      if (data.loaded > (this.loaded ?? 0) || data.downloads !== this.downloads) this.lastByte = Date.now();
+      this.loaded = data.loaded;
+      this.downloads = data.downloads;
+      if (this.state === "preparing") this.onProgress(data);
+    } else if (data.type === "ready") {
       this.state = "ready";
+      this.starts = 0;
       this.engineVersion = data.engine;
       this.onReady(data);
     } else if (data.type === "failed") {
-      this.fail(data.reason);
+      if (data.scriptType) this.fail(data.reason, { scriptType: data.scriptType });
+      else this.died(data.reason);
     } else if (this.pending.has(data.id)) {
       const { resolve, reject } = this.pending.get(data.id);
       this.pending.delete(data.id);
@@ -48,20 +88,61 @@ export class EngineClient {
     }
   }
 
-  fail(reason) {
+  watch() {
+    if (this.state === "failed" || this.dying || (this.state === "ready" && !this.pending.size)) return;
+    const now = Date.now();
+    if (now - this.lastHeard > SILENCE_MS) this.died("no answer");
+    else if (this.state === "preparing" && this.downloads > 0 && now - this.lastByte > STALL_MS) this.died("stalled");
+    else this.worker.postMessage({ type: "ping" });
+  }
+
+  // The worker is dead, stuck or could not start: start another once, then give up.
+  async died(reason) {
+    if (this.state === "failed" || this.dying) return;
+    this.dying = true;
+    this.worker?.terminate();
+    if (!this.heard) {
+      // A worker that never said a word may be a script the server gives the wrong type.
+      const type = await wrongScriptType(workerUrl);
+      if (this.state === "failed") return;
+      if (type) {
+        this.fail(`worker.js: ${type}`, { scriptType: { file: ".js", type } });
+        return;
+      }
+    }
+    if (this.starts >= STARTS) {
+      this.fail(reason);
+      return;
+    }
+    this.start();
+    for (const [id, entry] of this.pending) {
+      if (entry.sends >= SENDS) {
+        this.pending.delete(id);
+        entry.reject(new Error(reason));
+      } else {
+        entry.sends++;
+        this.worker.postMessage({ ...entry.message, id });
+      }
+    }
+  }
+
+  fail(reason, details = {}) {
     if (this.state === "failed") return;
     this.state = "failed";
+    this.failure = reason;
+    clearInterval(this.watchdog);
     this.worker?.terminate();
     for (const { reject } of this.pending.values()) reject(new Error(reason));
     this.pending.clear();
-    this.onFailed(reason);
+    this.onFailed(reason, details);
   }
 
   request(message) {
-    if (this.state === "failed") return Promise.reject(new Error("engine unavailable"));
+    if (this.state === "failed") return Promise.reject(new Error(this.failure ?? "engine unavailable"));
+    if (this.state === "ready" && !this.pending.size) this.lastHeard = Date.now(); // the watch starts now
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { message, resolve, reject, sends: 1 });
       this.worker.postMessage({ ...message, id });
     });
   }

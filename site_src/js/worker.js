@@ -6,15 +6,19 @@
 //   → {type: "compare", id, older, newer}    two results of one instrument
 //   → {type: "completion", id, src, values}  src: a compiled template's URL
 //   → {type: "docx", id, src, values}        the filled Word file's bytes
-//   ← {type: "ready", engine, python, wasmType} | {type: "failed", reason}
-//     (wasmType: the wrong MIME type the server gave pyodide.asm.wasm, when it did)
+//   → {type: "ping"}                         ← {type: "pong"}: the page checks the worker is alive
+//   ← {type: "progress", loaded, total, downloads}  while the files arrive (total: 0 until known)
+//   ← {type: "ready", engine, python, wasmType} | {type: "failed", reason, scriptType?}
+//     (wasmType: the wrong MIME type the server gave pyodide.asm.wasm, when it did;
+//      scriptType: {file, type} when the server gives a module script a type browsers refuse)
 //   ← {type: "result", id, result} | {type: "error", id, reason}
 
 import { runtimeUrl } from "./paths.js";
+import { isModuleLoadError, wrongScriptType } from "./script-type.js";
 
 const engineUrl = new URL("../engine/", import.meta.url);
 const MODULES = ["engine", "documents", "docx"];
-const START_LIMIT_MS = 180_000;
+const PROGRESS_MS = 250;
 const sources = new Map();
 
 async function fetchText(url) {
@@ -23,14 +27,65 @@ async function fetchText(url) {
   return response.text();
 }
 
+// A failed fetch is not kept: the next request asks the server again.
 function cachedText(url) {
-  if (!sources.has(url)) sources.set(url, fetchText(url));
+  if (!sources.has(url)) {
+    const text = fetchText(url);
+    text.catch(() => sources.delete(url));
+    sources.set(url, text);
+  }
   return sources.get(url);
 }
 
+// Every byte of the start is counted as it arrives, so the page can show the progress and tell a
+// slow link (bytes keep coming, however long it takes) from a stalled one.
+const download = { loaded: 0, total: 0, sized: false, downloads: 0, reported: 0, started: false };
+const networkFetch = globalThis.fetch.bind(globalThis);
+
+function reportProgress(now = false) {
+  if (!now && Date.now() - download.reported < PROGRESS_MS) return;
+  download.reported = Date.now();
+  const { loaded, total, downloads } = download;
+  postMessage({ type: "progress", loaded, total: download.sized ? total : 0, downloads });
+}
+
+function countedFetch(input, init) {
+  if (download.started) return networkFetch(input, init);
+  download.downloads++;
+  const finished = () => {
+    download.downloads--;
+    reportProgress(true);
+  };
+  return networkFetch(input, init).then((response) => {
+    reportProgress(true);
+    if (!response.body) {
+      finished();
+      return response;
+    }
+    // Content-Length counts the bytes as sent; a compressed body arrives as more bytes than that.
+    const encoded = !["", "identity"].includes(response.headers.get("content-encoding") ?? "");
+    download.total += encoded ? 0 : Number(response.headers.get("content-length") ?? 0);
+    download.sized ||= String(input?.url ?? input).endsWith(".wasm") && !encoded;
+    const counter = new TransformStream({
+      transform(chunk, controller) {
+        download.loaded += chunk.byteLength;
+        reportProgress();
+        controller.enqueue(chunk);
+      },
+      flush: finished,
+    });
+    const { status, statusText, headers } = response;
+    return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+  }, (error) => {
+    finished();
+    throw error;
+  });
+}
+globalThis.fetch = countedFetch;
+
 // Pyodide reports a WebAssembly start that failed with console.warn and leaves loadPyodide
-// pending for ever; turn that report (or a start that never ends) into an error.
-function startFailure() {
+// pending for ever; turn that report into an error.
+function wasmFailure() {
   return new Promise((_, reject) => {
     for (const level of ["warn", "error"]) {
       const original = console[level];
@@ -39,8 +94,25 @@ function startFailure() {
         if (String(args[0]).includes("wasm instantiation failed")) reject(new Error("pyodide.asm.wasm"));
       };
     }
-    setTimeout(() => reject(new Error(`timeout ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
   });
+}
+
+// A server that does not know `.mjs` makes the start fail with a bare "Failed to fetch dynamically
+// imported module": find which file and which type, so the page can tell the IT person what to fix.
+class ScriptTypeError extends Error {
+  constructor(file, type) {
+    super(`${file}: ${type}`);
+    this.scriptType = { file: ".mjs", type };
+  }
+}
+
+async function checkScriptTypes(error) {
+  if (!isModuleLoadError(error)) throw error;
+  for (const file of ["pyodide.mjs", "pyodide.asm.mjs"]) {
+    const type = await wrongScriptType(new URL(file, runtimeUrl).href);
+    if (type) throw new ScriptTypeError(file, type);
+  }
+  throw error;
 }
 
 // Browsers compile WebAssembly from a stream only when the server says application/wasm; many
@@ -62,12 +134,13 @@ for (const name of ["compileStreaming", "instantiateStreaming"]) {
 async function start() {
   // The site's Python downloads while Pyodide starts, not after it.
   const sources = MODULES.map((name) => fetchText(new URL(`${name}.py`, engineUrl).href));
-  const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href);
+  const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href).catch(checkScriptTypes);
   const pyodide = await Promise.race([
     // packageBaseUrl keeps Pyodide's default package CDN out of reach: everything comes from this site.
-    loadPyodide({ indexURL: runtimeUrl.href, packageBaseUrl: runtimeUrl.href }),
-    startFailure(),
+    loadPyodide({ indexURL: runtimeUrl.href, packageBaseUrl: runtimeUrl.href }).catch(checkScriptTypes),
+    wasmFailure(),
   ]);
+  download.started = true;
   pyodide.FS.mkdirTree("/home/pyodide/kasibi");
   pyodide.FS.writeFile("/home/pyodide/kasibi/__init__.py", "");
   const texts = await Promise.all(sources);
@@ -84,7 +157,7 @@ const ready = start();
 ready.then(
   ({ python, version, wrongWasmType: served }) =>
     postMessage({ type: "ready", engine: python("engine").ENGINE_VERSION, python: version, wasmType: served }),
-  (error) => postMessage({ type: "failed", reason: String(error?.message ?? error) }),
+  (error) => postMessage({ type: "failed", reason: String(error?.message ?? error), scriptType: error?.scriptType }),
 );
 
 const handlers = {
@@ -105,6 +178,10 @@ const handlers = {
 };
 
 onmessage = async ({ data }) => {
+  if (data?.type === "ping") {
+    postMessage({ type: "pong" });
+    return;
+  }
   const handler = handlers[data?.type];
   if (!handler) return;
   try {
