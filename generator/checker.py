@@ -1,22 +1,29 @@
 """Validation shared by every data format (instruments, templates): problems with file, line and field.
 
-A ``Checker`` walks one file's parsed YAML and collects every problem before the build fails, so an author
-fixes a file in one pass. Lines come from ``yamlfile.Mapping``.
+Each format is described by a JSON Schema in ``generator/schemas/`` (the YAML files name it, so an author's
+editor checks them too). A ``Checker`` walks one file's parsed YAML against it once, turning every schema error
+into a ``file:line: field.path: message`` problem; the format's own code then checks only what a schema cannot
+say (cross-references, unique ids), and only on parts the schema found valid, so it never meets a wrong type.
+Lines come from ``yamlfile.Mapping``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import json
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError as SchemaError
+
 from .yamlfile import Mapping, YamlError, load
 
-LANGUAGES = ("kk", "ru", "en")
-IDENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TEXT_LIMIT = 4000
+SCHEMAS = Path(__file__).parent / "schemas"
+Parts = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -45,76 +52,34 @@ class Checker:
         self.file = file
         self.pages = pages
         self.problems: list[Problem] = []
+        self._seen: set[Problem] = set()
+        self._invalid: list[Parts] = []
 
     def fail(self, path: str, message: str, where: Any = None, key: str | None = None) -> None:
         line = 1
         if isinstance(where, Mapping):
             line = where.key_lines.get(key, where.line) if key else where.line
-        problem = Problem(self.file, line, path or "(file)", message)
-        if problem not in self.problems:  # a shared band set is checked once per scale using it
+        self._add(Problem(self.file, line, path or "(file)", message))
+
+    def _add(self, problem: Problem) -> None:
+        if problem not in self._seen:  # a shared band set or an aliased part is reported once
+            self._seen.add(problem)
             self.problems.append(problem)
 
-    def mapping(self, node: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> bool:
-        """Check ``node`` is a mapping with all ``required`` keys and no unknown key."""
-        if not isinstance(node, dict):
-            self.fail(path, f"expected a mapping, found {kind_of(node)}", node)
-            return False
-        for key in node:
-            if key not in required and key not in optional:
-                allowed = ", ".join(required + optional)
-                self.fail(join(path, key), f"unknown key (allowed: {allowed})", node, key)
-        for key in required:
-            if key not in node:
-                self.fail(join(path, key), "missing", node)
-        return True
+    def schema(self, data: Any, name: str) -> None:
+        """Check ``data`` against ``schemas/<name>.schema.json``; remember which parts are invalid."""
+        validator = _validator(name)
+        for error in validator.iter_errors(data):
+            for parts, message, at_key in _explain(error, validator.schema):
+                self._invalid.append(parts)
+                self._add(Problem(self.file, line_of(data, parts, at_key), field_name(parts), message))
+        self.problems.sort(key=lambda problem: problem.line)
 
-    def ident(self, node: dict, key: str, path: str) -> str | None:
-        value = node.get(key)
-        if not isinstance(value, str) or not IDENT.match(value):
-            self.fail(join(path, key), "expected an id of lowercase Latin letters, digits and hyphens", node, key)
-            return None
-        return value
+    def clean(self, *prefixes: Parts) -> bool:
+        """True when the schema found no problem in any of the parts at ``prefixes`` (a key path each)."""
+        return not any(parts[: len(prefix)] == prefix for parts in self._invalid for prefix in prefixes)
 
-    def text(self, node: dict, key: str, path: str, required: bool = True) -> None:
-        """A text is a string (Kazakh) or a mapping of languages that includes ``kk``."""
-        if key not in node:
-            if required:
-                self.fail(join(path, key), "missing Kazakh text", node)
-            return
-        self.text_value(node[key], join(path, key), node, key)
-
-    def text_value(self, value: Any, field: str, where: Any, key: str | None = None) -> None:
-        """Check one text value; ``where`` and ``key`` locate it for the line number."""
-        if isinstance(value, dict):
-            for lang in value:
-                if lang not in LANGUAGES:
-                    self.fail(f"{field}.{lang}", f"unknown language (allowed: {', '.join(LANGUAGES)})", value, lang)
-            value = value.get("kk")
-        if not isinstance(value, str) or not value.strip():
-            self.fail(field, "missing Kazakh text (a colon in unquoted text makes YAML read a mapping)", where, key)
-        elif len(value) > TEXT_LIMIT:
-            self.fail(field, f"text longer than {TEXT_LIMIT} characters", where, key)
-
-    def choice(self, node: dict, key: str, path: str, allowed: tuple[str, ...]) -> None:
-        if node.get(key) not in allowed:
-            self.fail(join(path, key), f"expected one of: {', '.join(allowed)}", node, key)
-
-    def number(self, node: dict, key: str, path: str) -> bool:
-        if not is_number(node.get(key)):
-            self.fail(join(path, key), "expected a number", node, key)
-            return False
-        return True
-
-    def listing(self, node: dict, key: str, path: str, minimum: int = 1) -> list:
-        value = node.get(key)
-        if not isinstance(value, list) or len(value) < minimum:
-            self.fail(join(path, key), f"expected a list of at least {minimum}", node, key)
-            return []
-        return value
-
-    def unique(self, seen: dict[str, str], value: str | None, path: str, what: str, node: dict, key: str) -> None:
-        if value is None:
-            return
+    def unique(self, seen: dict[str, str], value: str, path: str, what: str, node: dict, key: str) -> None:
         if value in seen:
             self.fail(path, f"duplicate {what} {value!r} (first at {seen[value]})", node, key)
         else:
@@ -125,12 +90,131 @@ def join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+def field_name(parts: Parts) -> str:
+    """``("sections", 0, "id")`` → ``sections[0].id``."""
+    name = ""
+    for part in parts:
+        name = f"{name}[{part}]" if isinstance(part, int) else join(name, part)
+    return name or "(file)"
+
+
+def line_of(data: Any, parts: Parts, at_key: bool) -> int:
+    """The line of the value at ``parts``: its key's line, or the line of the mapping itself when it is one
+    and the problem is about the mapping as a whole (``at_key`` false: a missing key)."""
+    node, line = data, getattr(data, "line", 1) or 1
+    for part in parts:
+        if isinstance(node, Mapping) and part in node:
+            line = node.key_lines.get(part, line)
+        elif not (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            break
+        node = node[part]
+        if isinstance(node, Mapping) and not at_key:
+            line = node.line
+    return line
+
+
 def kind_of(node: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}.get(type(node), type(node).__name__)
+    """What a value is, in an author's words (YAML's spelling for true, false and non-finite numbers)."""
+    if node is None:
+        return "nothing"
+    if isinstance(node, bool):
+        return str(node).lower()
+    if isinstance(node, float) and not math.isfinite(node):
+        spelling = ".nan" if math.isnan(node) else ".inf" if node > 0 else "-.inf"
+        return f"{spelling} (a number must be finite)"
+    kinds = {dict: "a mapping", list: "a list", str: "text", int: "a whole number", float: "a number"}
+    return next((name for kind, name in kinds.items() if isinstance(node, kind)), type(node).__name__)
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite number that is not a boolean: what every number field of the formats holds."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_integer(checker: Any, value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# JSON has no NaN or infinity, so neither do the formats; YAML's .nan and .inf are refused as numbers.
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"integer": _is_integer, "number": lambda checker, value: is_number(value)}
+    ),
+)
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    _Validator.check_schema(schema)
+    return _Validator(schema)
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    """A subschema with its local ``$ref`` (``#/$defs/name``) followed."""
+    while isinstance(schema, dict) and schema.get("$ref", "").startswith("#/$defs/"):
+        schema = root["$defs"][schema["$ref"].removeprefix("#/$defs/")]
+    return schema if isinstance(schema, dict) else {}
+
+
+def _explain(error: SchemaError, root: dict) -> Iterator[tuple[Parts, str, bool]]:
+    """One jsonschema error as (field parts, message, whether the line is the last key's)."""
+    parts: Parts = tuple(error.absolute_path)
+    schema, keyword, instance = error.schema, error.validator, error.instance
+    custom = schema.get("errorMessage") if isinstance(schema, dict) else None
+    if "propertyNames" in error.absolute_schema_path:  # the error is about a key, not its value
+        yield (*parts, str(instance)), custom or error.message, True
+    elif keyword == "required":
+        properties = schema.get("properties", {})
+        for key in (k for k in error.validator_value if k not in instance):
+            title = _resolve(properties.get(key, {}), root).get("title")
+            yield (*parts, key), f"missing {title}" if title else "missing", False
+    elif keyword == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for key in (k for k in instance if k not in allowed):
+            yield (*parts, key), f"unknown key (allowed: {', '.join(allowed)})", True
+    elif keyword in ("anyOf", "oneOf"):
+        # Explain the one branch of the value's type (a text that is too long); else what was expected.
+        fitting = {i for i in range(len(error.validator_value))} - {
+            e.relative_schema_path[0] for e in error.context if e.validator == "type" and not e.relative_path
+        }
+        if len(fitting) == 1:
+            [branch] = fitting
+            for sub in error.context:
+                if sub.relative_schema_path[0] == branch:
+                    yield from _explain(sub, root)
+        else:
+            yield parts, custom or f"expected {_expected(error.validator_value, root)}, found {kind_of(instance)}", True
+    elif keyword == "type":
+        yield parts, f"{custom or 'expected ' + _expected([schema], root)}, found {kind_of(instance)}", True
+    elif keyword == "enum":
+        yield parts, custom or f"expected one of: {', '.join(map(str, error.validator_value))}", True
+    elif keyword == "minItems":
+        yield parts, f"expected a list of at least {error.validator_value}", True
+    elif keyword == "maxLength":
+        yield parts, f"text longer than {error.validator_value} characters", True
+    else:
+        yield parts, custom or error.message, True
+
+
+def _expected(options: list, root: dict) -> str:
+    names: list[str] = []
+    for option in options:
+        kinds = _resolve(option, root).get("type", [])
+        for kind in [kinds] if isinstance(kinds, str) else kinds:
+            if _TYPE_NAMES[kind] not in names:
+                names.append(_TYPE_NAMES[kind])
+    return " or ".join(names) or "another value"
 
 
 def text_resolver(lang: str) -> tuple[Callable[[Any], str], Callable[[dict, str], str]]:

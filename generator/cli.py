@@ -56,22 +56,32 @@ def _rescore(results_file: Path, assessments: Path) -> int:
         records = data["records"] if isinstance(data, dict) and data.get("kind") == "kasibi-results" else None
         if not isinstance(records, list):
             raise ValueError("not a results file exported from the site")
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         print(f"{results_file}: {error}", file=sys.stderr)
         return 1
+    # A record names its instrument by id; the id is looked up among the files, never made into a path.
+    files = {path.stem: path for path in assessments.glob("*.yml")}
     instruments: dict[str, dict] = {}
     counts = {"match": 0, "mismatch": 0, "skipped": 0}
     for n, record in enumerate(records, 1):
-        name = f"record {n} ({record.get('instrument')}, {record.get('completed_at')})"
-        path = assessments / f"{record.get('instrument')}.yml"
+        if not isinstance(record, dict):
+            print(f"record {n}: not a saved result (expected an object): skipped")
+            counts["skipped"] += 1
+            continue
+        instrument_id = record.get("instrument")
+        name = f"record {n} ({instrument_id}, {record.get('completed_at')})"
+        if not isinstance(instrument_id, str) or instrument_id not in files:
+            print(f"{name}: no instrument with this id in {assessments}: skipped")
+            counts["skipped"] += 1
+            continue
         try:
-            if path.stem not in instruments:
-                instruments[path.stem] = load_instrument(path, link=_site_link)
+            if instrument_id not in instruments:
+                instruments[instrument_id] = load_instrument(files[instrument_id], link=_site_link)
         except (ValidationError, OSError) as error:
             print(f"{name}: cannot load its instrument: {error}")
             counts["skipped"] += 1
             continue
-        instrument = instruments[path.stem]
+        instrument = instruments[instrument_id]
         if record.get("instrument_version") != instrument["version"]:
             print(
                 f"{name}: saved with version {record.get('instrument_version')}, now {instrument['version']}: skipped"
@@ -84,7 +94,11 @@ def _rescore(results_file: Path, assessments: Path) -> int:
             print(f"{name}: MISMATCH: its answers no longer fit ({error})")
             counts["mismatch"] += 1
             continue
-        stored = record.get("result") or {}
+        stored = record.get("result")
+        if not isinstance(stored, dict):
+            print(f"{name}: MISMATCH: its stored result is not an object")
+            counts["mismatch"] += 1
+            continue
         differing = sorted(k for k in set(recomputed) | set(stored) if recomputed.get(k) != stored.get(k))
         if differing:
             print(f"{name}: MISMATCH in {', '.join(differing)}")
@@ -105,7 +119,7 @@ def _score(args: argparse.Namespace) -> int:
     except ValidationError as error:
         print(error, file=sys.stderr)
         return 1
-    except (OSError, json.JSONDecodeError, engine.AnswerError) as error:
+    except (OSError, ValueError, RecursionError) as error:  # unreadable or not JSON, or answers that do not fit
         print(f"{args.answers}: {error}", file=sys.stderr)
         return 1
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -41,6 +41,8 @@ from .template_schema import load_templates
 
 FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
 FORM_PAGE_BOOST = 0.25
+UNREAD_BLOCK = re.compile(r"^<p>///[ \t]*[a-z][^\n<]*", re.MULTILINE)
+ONCE_PER_PAGE = ("instrument", "template", "my-results")
 
 
 class KasibiConfig(base.Config):
@@ -162,9 +164,22 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # A block Markdown did not recognise (`/// instrument |` without its id) is left as a paragraph.
+        unread = UNREAD_BLOCK.search(html)
+        if unread:
+            raise PluginError(
+                f"{page.file.src_uri}: block not understood: {unread.group(0).removeprefix('<p>')!r} "
+                "(write `/// instrument | <id>` or `/// template | <id>`, then `///` on its own line)"
+            )
+        placed: set[tuple[str, str]] = set()
+
         # Blocks are drawn after Markdown so their HTML is never re-parsed as Markdown.
         def draw(match: re.Match) -> str:
             kind, block_id = match.group("kind", "id")
+            if (kind, block_id) in placed and kind in ONCE_PER_PAGE:
+                # Two copies of one form would share their element ids and their saved draft.
+                raise PluginError(f"{page.file.src_uri}: {kind} {block_id!r} is placed twice; a page holds it once")
+            placed.add((kind, block_id))
             if kind == "my-results":
                 return render_results(self.catalogue)
             if kind in ("instrument-list", "template-list"):

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from .documents import ROW_LIMIT, TEXT_LIMIT
 from .i18n import Catalogue, fill
+from .schema import rating_count
 
 
 @cache
@@ -25,12 +26,10 @@ def _environment() -> Environment:
 
 
 def rating_values(item: dict[str, Any]) -> list[float]:
-    """The points a rating item offers, from min to max by step."""
-    values, n = [], item["min"]
-    while n <= item["max"]:
-        values.append(int(n) if float(n).is_integer() else n)
-        n = round(n + item["step"], 6)
-    return values
+    """The points a rating item offers, from min to max by step (validation bounds how many)."""
+    low, step = item["min"], item["step"]
+    values = (round(low + k * step, 6) for k in range(rating_count(low, item["max"], step)))
+    return [int(n) if float(n).is_integer() else n for n in values]
 
 
 def render_instrument(instrument: dict[str, Any], catalogue: Catalogue, src: str) -> str:

@@ -2,6 +2,9 @@
 
 PyYAML silently keeps the last of two equal keys; an instrument author who
 writes ``id:`` twice would never learn which one won, so duplicates are errors.
+Aliases (``*name``) and merge keys (``<<: *name``) work, but a file may not expand
+beyond ``MAX_VALUES`` values or ``MAX_CHARACTERS`` characters of text: aliases of
+aliases would otherwise turn a few kilobytes into gigabytes.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+MAX_VALUES = 20_000  # the largest instrument has about 700
+MAX_CHARACTERS = 2_000_000  # its text, with every alias expanded, is about 30 000
 
 
 class YamlError(ValueError):
@@ -34,13 +40,17 @@ class _LineLoader(yaml.SafeLoader):
         data.line = node.start_mark.line + 1
         data.key_lines = {}
         yield data
-        self.flatten_mapping(node)
+        own = {id(key_node) for key_node, _ in node.value}
+        self.flatten_mapping(node)  # merged pairs first, in the order that lets the right one win, then our own
+        written: set[str] = set()
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 key = str(key)
-            if key in data:
-                raise YamlError(key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            if id(key_node) in own:
+                if key in written:
+                    raise YamlError(key_node.start_mark.line + 1, f"duplicate key {key!r}")
+                written.add(key)
             data[key] = self.construct_object(value_node, deep=True)
             data.key_lines[key] = key_node.start_mark.line + 1
 
@@ -55,10 +65,36 @@ def load(path: Path) -> Any:
     except UnicodeDecodeError as error:
         raise YamlError(1, f"not UTF-8 text ({error.reason})") from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except YamlError:
+        raise
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         raise YamlError(line, error.problem or str(error)) from None
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: e.g. an integer of more than 4300 digits
         raise YamlError(1, str(error)) from None
+    _check_expansion(data)
+    return data
+
+
+def _check_expansion(data: Any) -> None:
+    """Raise YamlError when ``data``, with every alias expanded, exceeds the size limits."""
+    values = characters = 0
+    pending = [(data, 1)]
+    while pending:
+        node, line = pending.pop()
+        values += 1
+        if isinstance(node, dict):
+            line = getattr(node, "line", line)
+            pending.extend((value, line) for value in node.values())
+        elif isinstance(node, list):
+            pending.extend((value, line) for value in node)
+        elif isinstance(node, str):
+            characters += len(node)
+        if values > MAX_VALUES or characters > MAX_CHARACTERS:
+            raise YamlError(
+                line,
+                f"with its aliases (*name) expanded the file holds more than {MAX_VALUES} values or "
+                f"{MAX_CHARACTERS} characters; write the repeated part out where it is needed",
+            )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -90,7 +92,7 @@ CASES = {
     ),
     "translation without Kazakh": (
         _set(["sections", 0, "items", 0, "options", 0, "text"], {"ru": "Проводит уроки"}),
-        "sections[0].items[0].options[0].text: missing Kazakh text",
+        "sections[0].items[0].options[0].text.kk: missing Kazakh text",
     ),
     "rule naming an unknown scale": (
         _set(["rules", 1, "scales", 2], "reflexion"),
@@ -191,3 +193,182 @@ def test_malformed_instrument_stops_the_build_without_traceback(tmp_path):
     assert "cycle-self-assessment.yml:" in done.stderr
     assert done.stderr.count("band_sets.categories[3].from: leaves a gap from 4 to 4.5") == 1
     assert "Traceback" not in done.stderr
+
+
+# --- issue 15: every wrong type, number, alias, page block and results record is a message, never a traceback
+
+WRONG_TYPES = {  # each crashed `mkdocs build` and `validate` with a traceback, or was accepted, before
+    "section lists a number": (_set(["sections", 0, "lists"], 5), "sections[0].lists: expected a mapping, found"),
+    "section lists empty": (_set(["sections", 0, "lists"], None), "sections[0].lists: expected a mapping, found"),
+    "section id a list": (_set(["sections", 1, "id"], ["analysis"]), "sections[1].id: expected an id"),
+    "scale section a list": (_set(["scales", 0, "section"], ["s1"]), "scales[0].section: expected an id"),
+    "rule kind a list": (_set(["rules", 0, "kind"], ["card"]), "rules[0].kind: expected one of"),
+    "rule scales a number": (_set(["rules", 1, "scales"], 5), "rules[1].scales: expected a list, found"),
+    "rule scales nested": (_set(["rules", 1, "scales"], [["a"], "b"]), "rules[1].scales[0]: expected an id"),
+    "rule scales a text": (_set(["rules", 1, "scales"], "ab"), "rules[1].scales: expected a list, found text"),
+    "next-step scale items nested": (
+        _set(["scales", 0, "items"], [["action-level"]]),
+        "scales[0].items[0]: expected an id",
+    ),
+    "points not a number": (
+        _set(["sections", 0, "items", 0, "options", 0, "points"], float("nan")),
+        "sections[0].items[0].options[0].points: expected a number from -1000 to 1000, found .nan",
+    ),
+    "infinite rating": (
+        _set(
+            ["sections", 0, "items", 0], {"id": "r", "type": "rating", "prompt": "Баға", "min": 0, "max": float("inf")}
+        ),
+        "sections[0].items[0].max: expected a number",
+    ),
+    "minutes true": (_set(["minutes"], True), "minutes: expected whole minutes from 1 to 120, found true"),
+    "tiny rating step": (
+        _set(
+            ["sections", 0, "items", 0],
+            {"id": "r", "type": "rating", "prompt": "Баға", "min": 0, "max": 1, "step": 0.0000001},
+        ),
+        "sections[0].items[0].step: offers 10000001 answers from min to max; at most 101",
+    ),
+    "too many rating points": (
+        _set(["sections", 0, "items", 0], {"id": "r", "type": "rating", "prompt": "Баға", "min": 0, "max": 1000}),
+        "sections[0].items[0].max: offers 1001 answers",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_TYPES)
+def test_wrong_type_or_number_is_a_problem_not_a_traceback(tmp_path, case):
+    change, expected = WRONG_TYPES[case]
+    problems = problems_of(write(tmp_path, broken(change)))
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_cli_validate_reports_a_wrong_type_without_traceback(tmp_path):
+    write(tmp_path, broken(_set(["sections", 0, "lists"], 5)))
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "--assessments", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "cycle-self-assessment.yml:" in done.stderr and "sections[0].lists: expected a mapping" in done.stderr
+
+
+def test_rating_values_are_counted_not_looped():
+    from generator.render import rating_values
+
+    assert rating_values({"min": 1, "max": 3, "step": 0.5}) == [1, 1.5, 2, 2.5, 3]
+    assert rating_values({"min": 0, "max": 1, "step": 0.1})[-1] == 1
+
+
+def test_aliases_that_expand_past_the_limit_are_refused(tmp_path):
+    # 100 section lists, each an alias of one list of 100 aliases of one 3 900-letter text: a valid instrument
+    # of 30 KB that holds 39 million characters.
+    aliases = ", ".join(["*long"] * 99)
+    bomb = f"      big: &big [&long {'ә' * 3900}, {aliases}]\n" + "".join(f"      l{n}: *big\n" for n in range(100))
+    path = tmp_path / "cycle-self-assessment.yml"
+    path.write_text(FLAGSHIP.read_text(encoding="utf-8").replace("    lists:\n", "    lists:\n" + bomb, 1))
+    [problem] = problems_of(path)
+    assert "with its aliases (*name) expanded the file holds more than" in problem
+
+
+def test_aliases_and_merge_keys_keep_working(tmp_path):
+    from generator.yamlfile import load
+
+    path = tmp_path / "shared.yml"
+    path.write_text("base: &base {id: a, label: A}\nplain: *base\nmerged:\n  <<: *base\n  id: b\nboth: {<<: [*base]}\n")
+    data = load(path)
+    assert data["plain"] == {"id": "a", "label": "A"}
+    assert data["merged"] == {"id": "b", "label": "A"} and data["both"] == {"id": "a", "label": "A"}
+    assert data.key_lines["merged"] == 3
+
+
+def test_a_huge_integer_is_reported_not_raised(tmp_path):
+    path = tmp_path / "cycle-self-assessment.yml"
+    path.write_text(FLAGSHIP.read_text(encoding="utf-8").replace("minutes: 15", "minutes: " + "9" * 5000))
+    [problem] = problems_of(path)
+    assert "not valid YAML" in problem
+
+
+def test_the_schema_knows_every_rule_the_engine_runs():
+    from generator import engine
+    from generator.checker import SCHEMAS
+
+    schema = json.loads((SCHEMAS / "instrument.schema.json").read_text(encoding="utf-8"))
+    assert schema["$defs"]["rule"]["properties"]["kind"]["enum"] == list(engine.RULES)
+
+
+def test_every_data_file_names_its_schema_for_editors():
+    for folder, name in (("assessments", "instrument"), ("templates", "template")):
+        for path in sorted((ROOT / folder).glob("*.yml")):
+            first = path.read_text(encoding="utf-8").splitlines()[0]
+            assert first == f"# yaml-language-server: $schema=../generator/schemas/{name}.schema.json", path
+            assert (path.parent / first.partition("=")[2]).resolve().is_file()
+
+
+def page_project(tmp_path: Path, page: str) -> Path:
+    """The project as it is, but for a copy of docs/ whose first page (index.md) ends with ``page``."""
+    for name in ("mkdocs.yml", "pyproject.toml", "site_src", "assessments", "templates", "includes", "node_modules"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    index = tmp_path / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n" + page, encoding="utf-8")
+    return tmp_path / "mkdocs.yml"
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("/// instrument | \n///\n", "index.md: block not understood: '/// instrument |"),
+        ("/// template |\n///\n", "index.md: block not understood: '/// template |"),
+        (
+            "/// instrument | lesson-reflection\n///\n\n/// instrument | lesson-reflection\n///\n",
+            "index.md: instrument 'lesson-reflection' is placed twice",
+        ),
+        (
+            "/// template | research-plan\n///\n\n/// template | research-plan\n///\n",
+            "index.md: template 'research-plan' is placed twice",
+        ),
+    ],
+)
+def test_a_bad_page_block_stops_the_build_naming_the_page(tmp_path, page, expected):
+    done = build_site(tmp_path / "site", page_project(tmp_path, page))
+    assert done.returncode != 0
+    assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+def rescore(tmp_path: Path, records: list) -> subprocess.CompletedProcess:
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"kind": "kasibi-results", "records": records}), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "score", str(results), "--assessments", str(ROOT / "assessments")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (1, "record 1: not a saved result"),
+        ({"instrument": ["x"]}, "no instrument with this id"),
+        (
+            {"instrument": "lesson-reflection", "instrument_version": 1, "answers": {}, "result": [1]},
+            "MISMATCH: its stored result is not an object",
+        ),
+    ],
+)
+def test_cli_rescore_reports_a_malformed_record_without_traceback(tmp_path, record, expected):
+    done = rescore(tmp_path, [record])
+    assert "Traceback" not in done.stderr and expected in done.stdout
+
+
+def test_cli_rescore_never_reads_a_file_outside_the_instruments(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "conf.yml").write_text("database_password: hunter2\n", encoding="utf-8")
+    escape = "../" * 20 + outside.as_posix().lstrip("/") + "/conf"  # from assessments/ to outside/conf.yml
+    done = rescore(tmp_path, [{"instrument": escape}, {"instrument": "../../outside/conf"}])
+    assert "database_password" not in done.stdout + done.stderr and "Traceback" not in done.stderr
+    assert done.stdout.count("no instrument with this id") == 2

@@ -186,3 +186,56 @@ def test_libreoffice_reads_every_blank_and_filled_word_file(soffice, tmp_path):
                 assert column["label"].split()[0] in text, (stem, column["label"])
         if typed:  # a narrow cell may wrap the line, so each typed word is looked for
             assert all(word in text for word in typed.split()), stem
+
+
+# Issue 15: each crashed validation or compilation with a traceback, or was accepted into the JSON and Word file.
+WRONG_TYPES = {
+    "prefill target a list": (
+        "reflective-lesson-analysis",
+        lambda d: d.update(prefill={"source": ["a"]}),
+        "prefill.source: expected a field id, a text block id or table.column, found a list",
+    ),
+    "fixed rows a text": (
+        "reflective-lesson-analysis",
+        lambda d: d["blocks"][1].update(rows="abc"),
+        "blocks[1].rows: expected a list, found text",
+    ),
+    "fixed rows not a number": (
+        "reflective-lesson-analysis",
+        lambda d: d["blocks"][1].update(rows=float("nan")),
+        "blocks[1].rows: expected a list, found .nan",
+    ),
+    "min_rows true": (
+        "route-sheet-pedagog",
+        lambda d: d["blocks"][1].update(min_rows=True),
+        "blocks[1].min_rows: expected a whole number from 1 to 50, found true",
+    ),
+    "text rows not a number": (
+        "route-sheet-pedagog",
+        lambda d: d["blocks"][2].update(rows=float("nan")),
+        "blocks[2].rows: expected a whole number from 1 to 30, found .nan",
+    ),
+    "text rows a text": (
+        "route-sheet-pedagog",
+        lambda d: d["blocks"][2].update(rows="abc"),
+        "blocks[2].rows: expected a whole number from 1 to 30, found text",
+    ),
+    "column width infinite": (
+        "route-sheet-pedagog",
+        lambda d: d["blocks"][1]["columns"][0].update(width=float("inf")),
+        "blocks[1].columns[0].width: expected a whole number from 1 to 10, found .inf",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_TYPES)
+def test_wrong_type_or_number_in_a_template_is_a_problem_not_a_traceback(tmp_path, case):
+    template_id, change, expected = WRONG_TYPES[case]
+    data = yaml.safe_load((ROOT / f"templates/{template_id}.yml").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / f"{template_id}.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_template(path, UI)
+    problems = [str(p) for p in caught.value.problems]
+    assert any(expected in p and p.startswith(f"{path}:") for p in problems), problems
