@@ -155,9 +155,12 @@ def test_defect_5b_full_storage_still_reads_results_drafts_and_copies(context, s
 
 def test_defect_5c_damaged_draft_with_full_storage_is_kept_and_the_page_works(context, serve):
     page = open_page(context, serve().url(PAGE))
-    damaged = '{"format":1,"instrument":"cycle-self-assessment","answers":'
+    damaged = '{"format":1,"instrument":"cycle-self-assessment","answers":"' + "ә" * 2000
     page.evaluate("raw => localStorage.setItem('kasibi:v1:draft:cycle-self-assessment', raw)", damaged)
+    # Full but for a few hundred characters: a small write fits, a copy of the damaged value does not.
+    page.evaluate("localStorage.setItem('other-app:room', 'x'.repeat(300))")
     page.evaluate(FILL_STORAGE)
+    page.evaluate("localStorage.removeItem('other-app:room')")
     page.reload()
     assert "оқу мүмкін болмады" in page.inner_text(".kasibi-notice")
     answer_all(page)
@@ -185,17 +188,21 @@ def test_defect_6_copy_made_in_one_tab_survives_typing_in_another(context, serve
     first.fill("[data-copy-name]", "Сабақ А")
     first.click("[data-action=new-copy]")
     first.locator("form.kasibi-doc textarea").first.fill("А сабағының мәтіні")
-    # The other tab follows and says so.
-    second.wait_for_function("document.querySelector('[data-notice]').textContent.includes('басқа қойындыда')")
-    assert second.input_value("[data-copy-select]") == "Сабақ А"
-    assert second.locator("form.kasibi-doc textarea").first.input_value() == "А сабағының мәтіні"
-
-    # A tab that did not hear of it types in its own copy: «Сабақ А» stays.
+    # A tab that did not hear of it types in its own copy: «Сабақ А» and its text stay.
     late.locator("form.kasibi-doc textarea").first.fill("Ж")
     record = stored(late, "kasibi:v1:doc:reflective-lesson-analysis")
     assert set(record["copies"]) == {"Сабақ А", "№1"}
     assert "А сабағының мәтіні" in json.dumps(record["copies"]["Сабақ А"], ensure_ascii=False)
     assert "Ж" in json.dumps(record["copies"]["№1"], ensure_ascii=False)
+
+    # A tab that hears of it follows and says so.
+    second.wait_for_function("document.querySelector('[data-notice]').textContent.includes('басқа қойындыда')")
+    assert second.input_value("[data-copy-select]") == "Сабақ А"
+    assert second.locator("form.kasibi-doc textarea").first.input_value() == "А сабағының мәтіні"
+    assert second.eval_on_selector_all("[data-copy-select] option", "os => os.map((o) => o.value).sort()") == [
+        "Сабақ А",
+        "№1",
+    ]
     assert context.errors == []
 
 
@@ -208,16 +215,17 @@ def test_defect_6_answers_typed_in_two_tabs_are_both_kept(context, serve):
     late.goto(server.url(PAGE))
 
     first.check("input[name=action-level][value='2']")
+    late.check("input[name=reflection-level][value='3']")  # a tab that heard nothing overwrites nothing
+    assert stored(late, DRAFT)["answers"] == {"action-level": 2, "reflection-level": 3}
+
     notice = second.locator("[data-tab-notice]")
     notice.wait_for(state="visible")
     assert "басқа қойындыда" in notice.inner_text()
     assert second.is_checked("input[name=action-level][value='2']")
+    assert second.is_checked("input[name=reflection-level][value='3']")
     second.check("input[name=analysis-level][value='1']")
     first.wait_for_function("document.querySelector('input[name=analysis-level][value=\"1\"]').checked")
-
-    late.check("input[name=reflection-level][value='3']")  # a tab that heard nothing overwrites nothing
-    answers = stored(late, DRAFT)["answers"]
-    assert answers == {"action-level": 2, "analysis-level": 1, "reflection-level": 3}
+    assert stored(first, DRAFT)["answers"] == {"action-level": 2, "analysis-level": 1, "reflection-level": 3}
     assert context.errors == []
 
 
@@ -287,9 +295,12 @@ def test_defect_13_history_in_a_newer_format_is_kept_and_explained(context, serv
     page = open_page(context, server.url(RESULTS))
     page.evaluate("raw => localStorage.setItem('kasibi:v1:history', raw)", newer)
     page.reload()
+    assert page.evaluate("localStorage.getItem('kasibi:v1:history')") == newer
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.includes(':corrupt:'))") == []
     alert = page.locator("[data-storage-alert]")
     alert.wait_for(state="visible")
     assert "жаңарақ нұсқасы" in alert.inner_text()
+    assert "жаңарақ нұсқасы" in page.inner_text("[data-results-root] [data-notice]")
 
     assessment = open_page(context, server.url(PAGE))  # saving must not write over the newer history
     answer_all(assessment)
