@@ -8,6 +8,7 @@ import json
 import random
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -320,7 +321,7 @@ def test_defect_8_open_tab_keeps_working_after_an_update(browser, tmp_path):
     score_flagship(assessment, "3")
     assessment.wait_for_selector(DONE, timeout=90_000)
     assert bands(assessment) == ["Педагог-сарапшы"] * 5
-    template.fill("textarea, input[type=text]", "Сабақ А")
+    template.fill("form.kasibi-doc textarea", "Сабақ А")
     with template.expect_download(timeout=90_000) as download:
         template.click("[data-action=docx]")
     assert Path(download.value.path()).read_bytes()[:2] == b"PK"
@@ -334,6 +335,12 @@ def test_defect_8_open_tab_keeps_working_after_an_update(browser, tmp_path):
 # form.dataset) or of Object.prototype (`"constructor" in {}` is true).
 CLASHING = {"lesson-aim": "before", "aim-reached": "constructor", "change-next": "reset", "methods-used": "elements"}
 CLASHING_OPTIONAL = {"learners-response": "dataset", "why-so": "submit"}
+# The grounding sheet's header block becomes "constructor" (its teacher field "elements"), its table "reset".
+TEMPLATE_CLASHING = {
+    "- id: about": "- id: constructor",
+    "{id: teacher,": "{id: elements,",
+    "- id: grounding": "- id: reset",
+}
 
 
 @pytest.fixture(scope="module")
@@ -349,6 +356,11 @@ def clashing_site(tmp_path_factory) -> Path:
     for old, new in {**CLASHING, **CLASHING_OPTIONAL}.items():
         text = text.replace(f"id: {old}\n", f"id: {new}\n")
     path.write_text(text, encoding="utf-8")
+    template = project / "templates/experience-grounding.yml"
+    text = template.read_text(encoding="utf-8")
+    for old, new in TEMPLATE_CLASHING.items():
+        text = text.replace(old, new, 1)
+    template.write_text(text, encoding="utf-8")
     build_site(project, project / "site", None)
     return project / "site"
 
@@ -394,5 +406,26 @@ def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_s
     page.wait_for_selector("[data-notice]:not([hidden])")
     assert "1 жаңа" in page.inner_text("[data-notice]")
     assert history(page) == [record]
+    assert errors == []
+    context.close()
+
+
+def test_defect_12_template_block_ids_that_name_form_properties(browser, serve, clashing_site):
+    server = serve("", site=clashing_site)
+    context = browser.new_context(accept_downloads=True, service_workers="block")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url("templates/experience-grounding.html"))
+    page.fill("textarea[name='constructor:elements']", "Асель Серікқызы")
+    page.fill("textarea[name='reset:0:answer']", "Жаңалығы: жобалық оқыту")
+    page.reload()
+    assert page.input_value("textarea[name='constructor:elements']") == "Асель Серікқызы"
+    assert page.input_value("textarea[name='reset:0:answer']") == "Жаңалығы: жобалық оқыту"
+    with page.expect_download(timeout=90_000) as download:
+        page.click("[data-action=docx]")
+    with zipfile.ZipFile(download.value.path()) as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+    assert "Асель Серікқызы" in document and "Жаңалығы: жобалық оқыту" in document
     assert errors == []
     context.close()

@@ -17,7 +17,8 @@ function counted() {
 }
 
 function reloadEmptied() {
-  for (const form of document.forms) form.reset(); // nothing deleted comes back from the page itself
+  // Nothing deleted comes back from the page itself (the prototype's reset: an item may be named "reset").
+  for (const form of document.forms) HTMLFormElement.prototype.reset.call(form);
   location.reload();
 }
 

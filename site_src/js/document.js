@@ -10,14 +10,18 @@ import { t } from "./strings.js";
 import { download } from "./transfer.js";
 
 // Values are read from and written to inputs named "block", "block:field" or "block:row:column".
+// A block id may be a name the form or Object already has ("reset", "elements", "constructor"), so
+// controls are found with querySelectorAll (never form.elements / form[name]) and keys with Object.hasOwn.
+const controls = (form) => form.querySelectorAll("input[name], select[name], textarea[name]");
+const own = (object, key, make) => (Object.hasOwn(object, key) ? object[key] : (object[key] = make()));
+
 function readValues(form) {
   const values = {};
-  for (const input of form.elements) {
-    if (!input.name) continue;
+  for (const input of controls(form)) {
     const [block, second, column] = input.name.split(":");
     if (second === undefined) values[block] = input.value;
-    else if (column === undefined) (values[block] ??= {})[second] = input.value;
-    else ((values[block] ??= [])[Number(second)] ??= {})[column] = input.value;
+    else if (column === undefined) own(values, block, () => ({}))[second] = input.value;
+    else own(own(values, block, () => []), Number(second), () => ({}))[column] = input.value;
   }
   for (const [block, value] of Object.entries(values)) {
     if (Array.isArray(value)) values[block] = Array.from(value, (row) => row ?? {});
@@ -38,7 +42,7 @@ function prefillValues(template, data) {
       template.blocks.find((b) => b.type === "fields" && b.fields.some((f) => f.id === target));
     if (!block) continue;
     if (block.type === "table") values[block.id] = (Array.isArray(value) ? value : [value]).map((v) => ({ [column]: v }));
-    else if (block.type === "fields") (values[block.id] ??= {})[target] = [value].flat().join("\n");
+    else if (block.type === "fields") own(values, block.id, () => ({}))[target] = [value].flat().join("\n");
     else values[block.id] = [value].flat().join("\n");
   }
   return values;
@@ -95,7 +99,7 @@ class DocumentPage {
   open(name) {
     this.name = Object.hasOwn(this.record.copies, name) ? name
       : Object.keys(this.record.copies)[0] ?? this.t("doc.copy_default", { n: 1 });
-    this.record.copies[this.name] ??= { values: {}, updated: null };
+    own(this.record.copies, this.name, () => ({ values: {}, updated: null }));
   }
 
   // A self-assessment result can open this template prefilled (e.g. the growth zone into the plan).
@@ -160,16 +164,16 @@ class DocumentPage {
 
   // Put values into the form, adding rows to repeatable tables as needed.
   show(values) {
-    this.form.reset();
+    for (const input of controls(this.form)) input.value = input.defaultValue;
     for (const table of this.form.querySelectorAll("[data-repeatable]")) {
-      const wanted = Math.max(values[table.dataset.block]?.length ?? 0, table.querySelectorAll("tbody tr").length);
+      const wanted = Math.max((Object.hasOwn(values, table.dataset.block) ? values[table.dataset.block].length : 0), table.querySelectorAll("tbody tr").length);
       while (table.querySelectorAll("tbody tr").length < wanted) this.addRow(table);
     }
-    for (const input of this.form.elements) {
-      if (!input.name) continue;
+    const at = (object, key) => (object && Object.hasOwn(object, key) ? object[key] : undefined);
+    for (const input of controls(this.form)) {
       const [block, second, column] = input.name.split(":");
-      const value = second === undefined ? values[block]
-        : column === undefined ? values[block]?.[second] : values[block]?.[Number(second)]?.[column];
+      const value = second === undefined ? at(values, block)
+        : column === undefined ? at(at(values, block), second) : at(at(at(values, block), Number(second)), column);
       if (typeof value === "string") input.value = value;
     }
     this.updateCompletion();
@@ -186,14 +190,14 @@ class DocumentPage {
   }
 
   // What the Word writer would refuse, said before it is asked: a text over its limit, too many rows.
-  tooLong(inputs = this.form.elements) {
-    const limit = Number(this.form.dataset.textLimit);
+  tooLong(inputs = controls(this.form)) {
+    const limit = Number(this.form.getAttribute("data-text-limit"));
     const input = [...inputs].find((i) => i.name && i.value.length > limit);
     if (input) {
       const label = input.getAttribute("aria-label") ?? input.labels?.[0]?.textContent ?? input.name;
       return this.t("doc.too_long", { label: label.trim(), length: input.value.length, limit });
     }
-    const rowLimit = Number(this.form.dataset.rowLimit);
+    const rowLimit = Number(this.form.getAttribute("data-row-limit"));
     const table = [...this.form.querySelectorAll("[data-repeatable]")]
       .find((t) => t.querySelectorAll("tbody tr").length > rowLimit);
     return table ? this.t("doc.too_many_rows", { rows: table.querySelectorAll("tbody tr").length, limit: rowLimit }) : null;
@@ -240,7 +244,7 @@ class DocumentPage {
   newCopy() {
     const input = this.root.querySelector("[data-copy-name]");
     for (const [name, copy] of Object.entries(store.loadDocument(this.id).record?.copies ?? {})) {
-      this.record.copies[name] ??= copy; // a copy made in another tab keeps its name
+      own(this.record.copies, name, () => copy); // a copy made in another tab keeps its name
     }
     const name = input.value.trim() || this.freeName(this.t("doc.copy_default", { n: Object.keys(this.record.copies).length + 1 }));
     if (Object.hasOwn(this.record.copies, name)) {

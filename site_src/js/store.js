@@ -16,6 +16,8 @@
 // When the record format changes, FORMAT goes up and UPGRADES[n] turns format n into n + 1, so
 // results saved years ago still open.
 
+import { sameAnswers } from "./answers.js";
+
 export const FORMAT = 1;
 const UPGRADES = {};
 const SITE = "kasibi:"; // every key this site writes starts so
@@ -195,7 +197,7 @@ export function saveDraft(instrumentId, instrumentVersion, answers, result) {
       instrument_version: instrumentVersion,
       saved_at: new Date().toISOString(),
       answers: merged,
-      result: same(merged, answers) ? result ?? null : null, // a result only beside the answers it scores
+      result: sameAnswers(merged, answers) ? result ?? null : null, // a result only beside the answers it scores
     };
   });
   if (written) known.set(instrumentId, merged);

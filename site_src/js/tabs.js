@@ -2,16 +2,17 @@
 // so neither overwrites the other's; when the other tab changes the draft, this tab shows the
 // answers as they now stand, rescored through the form's own input handling, and says so.
 
-import { writeAnswers } from "./answers.js";
+import { clearAnswers, writeAnswers } from "./answers.js";
 import { h } from "./dom.js";
 import { watchDraft } from "./store.js";
 import { t } from "./strings.js";
 
 for (const form of document.querySelectorAll("form[data-instrument]")) {
   const notice = h("p", { class: "kasibi-notice", role: "status", "data-tab-notice": "", hidden: "" });
-  form.before(notice);
-  watchDraft(form.dataset.instrument, (answers) => {
-    form.reset();
+  // Not form.before / form.reset / form.dataset: an item id may shadow them (see answers.js).
+  form.insertAdjacentElement("beforebegin", notice);
+  watchDraft(form.getAttribute("data-instrument"), (answers) => {
+    clearAnswers(form);
     writeAnswers(form, answers);
     form.dispatchEvent(new Event("input", { bubbles: true }));
     notice.textContent = t("storage.changed_elsewhere");
