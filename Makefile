@@ -50,8 +50,10 @@ lint: deps
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 
+# Browser tests mostly wait on Chromium and Pyodide, so four run side by side even on two cores.
+TEST_WORKERS ?= 4
 test: deps system-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The zip a school's IT person hosts (dist/), with hosting notes and its SHA-256.
 release: deps
