@@ -365,13 +365,19 @@ def clashing_site(tmp_path_factory) -> Path:
     return project / "site"
 
 
-def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_site, tmp_path):
-    server = serve("", site=clashing_site)
-    context = browser.new_context(accept_downloads=True, service_workers="block")
+def clashing_page(browser, serve, site: Path):
+    """A page on the clashing site, with the errors it throws."""
+    server = serve("", site=site)
+    context = browser.new_context(accept_downloads=True, service_workers="block", base_url=server.url())
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(server.url("assessments/lesson-reflection.html"))
+    return context, page, errors
+
+
+def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_site, tmp_path):
+    context, page, errors = clashing_page(browser, serve, clashing_site)
+    page.goto("assessments/lesson-reflection.html")
     for name in ("before", "reset", "elements"):
         page.fill(f"textarea[name='{name}']", f"Жауап: {name}")
     # "constructor" is required and still empty: the result must wait for it.
@@ -393,7 +399,7 @@ def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_s
     page.reload()
     assert page.eval_on_selector("textarea[name='before']", "a => a.value") == ""
 
-    page.goto(server.url("assessments/my-results.html"))
+    page.goto("assessments/my-results.html")
     with page.expect_download() as download:
         page.click("[data-action=export]")
     exported = Path(download.value.path()).read_bytes()
@@ -411,12 +417,8 @@ def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_s
 
 
 def test_defect_12_template_block_ids_that_name_form_properties(browser, serve, clashing_site):
-    server = serve("", site=clashing_site)
-    context = browser.new_context(accept_downloads=True, service_workers="block")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(server.url("templates/experience-grounding.html"))
+    context, page, errors = clashing_page(browser, serve, clashing_site)
+    page.goto("templates/experience-grounding.html")
     page.fill("textarea[name='constructor:elements']", "Асель Серікқызы")
     page.fill("textarea[name='reset:0:answer']", "Жаңалығы: жобалық оқыту")
     page.reload()

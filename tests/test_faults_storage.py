@@ -177,13 +177,18 @@ def test_defect_5c_damaged_draft_with_full_storage_is_kept_and_the_page_works(co
     assert context.errors == []
 
 
-def test_defect_6_copy_made_in_one_tab_survives_typing_in_another(context, serve):
-    server = serve()
-    first = open_page(context, server.url(LESSON))
-    second = open_page(context, server.url(LESSON))
+def three_tabs(context, url: str):
+    """Two tabs that hear each other's changes, and a late one that does not (it stands for a tab whose
+    storage event has not arrived yet)."""
+    first, second = open_page(context, url), open_page(context, url)
     late = context.new_page()
     stale(late)
-    late.goto(server.url(LESSON))
+    late.goto(url)
+    return first, second, late
+
+
+def test_defect_6_copy_made_in_one_tab_survives_typing_in_another(context, serve):
+    first, second, late = three_tabs(context, serve().url(LESSON))
 
     first.fill("[data-copy-name]", "Сабақ А")
     first.click("[data-action=new-copy]")
@@ -207,12 +212,7 @@ def test_defect_6_copy_made_in_one_tab_survives_typing_in_another(context, serve
 
 
 def test_defect_6_answers_typed_in_two_tabs_are_both_kept(context, serve):
-    server = serve()
-    first = open_page(context, server.url(PAGE))
-    second = open_page(context, server.url(PAGE))
-    late = context.new_page()
-    stale(late)
-    late.goto(server.url(PAGE))
+    first, second, late = three_tabs(context, serve().url(PAGE))
 
     first.check("input[name=action-level][value='2']")
     late.check("input[name=reflection-level][value='3']")  # a tab that heard nothing overwrites nothing
