@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import engine
+from .browser import engine
 from .checker import ValidationError
 from .i18n import load_catalogue
 from .release import make_release

@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import documents, docx, engine
+from . import browser
+from .browser import docx
 from .bundle import PYODIDE_DIR, Bundle, strings_module
 from .i18n import load_ui
 
-ENGINE_MODULES = (engine, documents, docx)  # the Python the browser runs, as the package `kasibi`
 MODULE_SCRIPTS = ("assessment.js", "results.js", "document.js", "device.js", "offline.js", "theme-fixes.js")
 CLASSIC_SCRIPTS = ("file-notice.js",)  # module scripts do not run from file://; this one must
 SERVICE_WORKER = "sw.js"
@@ -53,7 +53,8 @@ def site_files(
         out.append(SiteFile(bundle.path("templates", f"{template_id}.json"), _json(template)))
         # Blank Word files are written by the same writer the browser uses for filled copies.
         out.append(SiteFile(bundle.path("templates", f"{template_id}.docx"), docx.build_docx(template)))
-    out += [SiteFile(bundle.path("engine", Path(m.__file__).name), source=Path(m.__file__)) for m in ENGINE_MODULES]
+    # The Python the browser runs, as the package `kasibi` (generator/browser).
+    out += [SiteFile(bundle.path("engine", path.name), source=path) for path in browser.module_files()]
     out += [SiteFile(f"{PYODIDE_DIR}/{path.name}", source=path) for path in runtime]
     out += [SiteFile(bundle.path("js", p.name), source=p) for p in sorted((site_src / "js").glob("*.js"))]
     out += [SiteFile(bundle.path("css", p.name), source=p) for p in sorted((site_src / "css").glob("*.css"))]

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .documents import ROW_LIMIT, TEXT_LIMIT
+from .browser.documents import ROW_LIMIT, TEXT_LIMIT
 from .i18n import Catalogue, fill
 from .schema import rating_count
 

@@ -24,7 +24,8 @@ import pytest
 from conftest import ROOT
 from jsonschema import Draft202012Validator
 
-from generator import docx, render, schema, template_schema
+from generator import render, schema, template_schema
+from generator.browser import docx
 from generator.checker import SCHEMAS, Mapping, field_name
 from generator.i18n import load_catalogue
 from generator.yamlfile import load

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import ROOT
 
-from generator import engine
+from generator import browser
+from generator.browser import engine
 from generator.bundle import PYODIDE_DIR
 from generator.offline import PATCHES, SOURCE_MAP_COMMENT
 from generator.runtime import PYODIDE_VERSION, RUNTIME_FILES
@@ -52,6 +55,24 @@ def test_site_holds_the_pinned_runtime_and_the_engine(site_dir):
     )
     published = {p.name for p in (site_dir / PYODIDE_DIR).iterdir()}
     assert published == set(RUNTIME_FILES), "only the runtime files: the package's console pages load a CDN"
+
+
+def test_every_browser_module_is_published_and_imports_only_the_standard_library_and_its_package(site_dir):
+    package = Path(browser.__file__).parent
+    shipped = {path.name for path in browser.module_files()}
+    assert shipped == {path.name for path in package.glob("*.py")} - {"__init__.py"}, "a module the site does not ship"
+    assert {path.name for path in (bundle(site_dir) / "engine").iterdir()} == shipped
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert node.level == 1, f"{path.name}: {node.module} is outside generator/browser"
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                assert all(f"{name.split('.')[0]}.py" in shipped for name in names), f"{path.name}: {names}"
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                for module in modules:
+                    top = module.split(".")[0]
+                    assert top in sys.stdlib_module_names or top == "__future__", f"{path.name} imports {module}"
 
 
 def test_package_lock_pins_pyodide_with_its_integrity_hash():

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 from test_templates import TEMPLATES, W, soffice, to_pdf_text  # noqa: F401 - soffice is a fixture
 
-from generator import docx
+from generator.browser import docx
 
 TEMPLATE = TEMPLATES["reflective-lesson-analysis"]
 PASTES = {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from answer_sets import random_answers
 
-from generator import engine
+from generator.browser import engine
 
 STAGES = ["action", "analysis", "reflection", "design", "trial"]
 CATEGORIES = ["Педагог", "Педагог-модератор", "Педагог-сарапшы", "Педагог-зерттеуші", "Педагог-шебер"]

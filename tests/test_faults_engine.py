@@ -15,7 +15,7 @@ import pytest
 from answer_sets import random_answer
 from conftest import ROOT, StaticServer
 
-from generator import engine
+from generator.browser import engine
 from generator.release import build_site
 from generator.schema import load_folder
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from answer_sets import random_answers
 
-from generator import engine
+from generator.browser import engine
 
 UNCHANGED = "өзгерген жоқ"  # "your data has not changed", the end of every refusal
 BROKEN = "көрсету мүмкін емес"  # "cannot be shown", the line of a record that cannot be drawn

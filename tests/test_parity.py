@@ -15,7 +15,7 @@ import yaml
 from answer_sets import random_answers
 from conftest import ROOT
 
-from generator import documents, docx, engine
+from generator.browser import documents, docx, engine
 from generator.schema import load_folder
 from generator.template_schema import load_templates
 
@@ -31,7 +31,7 @@ def in_pyodide(cases: list[dict], tmp_path: Path) -> list[str]:
     path = tmp_path / "cases.json"
     path.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
-        ["node", str(ROOT / "tests/parity/pyodide_score.mjs"), str(ROOT / "generator"), str(path)],
+        ["node", str(ROOT / "tests/parity/pyodide_score.mjs"), str(ROOT / "generator/browser"), str(path)],
         capture_output=True,
         text=True,
         cwd=ROOT,

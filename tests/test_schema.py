@@ -291,7 +291,7 @@ def test_a_huge_integer_is_reported_not_raised(tmp_path):
 
 
 def test_the_schema_knows_every_rule_the_engine_runs():
-    from generator import engine
+    from generator.browser import engine
     from generator.checker import SCHEMAS
 
     schema = json.loads((SCHEMAS / "instrument.schema.json").read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ import yaml
 from conftest import ROOT
 from test_parity import random_values
 
-from generator import documents, docx
+from generator.browser import documents, docx
 from generator.checker import ValidationError
 from generator.template_schema import load_template, load_templates, validate
 

@@ -1,6 +1,6 @@
 // Fillable document templates: autosave into named copies (e.g. one route sheet per school year),
 // restore, the source's example, completion of marked sheets and the filled Word file, both
-// computed by the Python in the worker (generator/documents.py, generator/docx.py).
+// computed by the Python in the worker (generator/browser/documents.py, docx.py).
 
 import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";

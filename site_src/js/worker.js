@@ -1,5 +1,5 @@
 // Module Web Worker: loads Pyodide from this site (never a CDN) and the site's Python (the package
-// `kasibi`: engine, documents, docx), then answers requests. Pyodide 314 refuses classic workers,
+// `kasibi`: generator/browser), then answers requests. Pyodide 314 refuses classic workers,
 // hence `type: "module"`.
 //
 //   → {type: "score", id, src, answers}      src: a compiled instrument's URL
@@ -13,11 +13,12 @@
 //      scriptType: {file, type} when the server gives a module script a type browsers refuse)
 //   ← {type: "result", id, result} | {type: "error", id, reason}
 
+import { BUILD } from "./build.js";
 import { runtimeUrl } from "./paths.js";
 import { isModuleLoadError, wrongScriptType } from "./script-type.js";
 
 const engineUrl = new URL("../engine/", import.meta.url);
-const MODULES = ["engine", "documents", "docx"];
+const MODULES = BUILD.modules; // generator/browser
 const PROGRESS_MS = 250;
 const sources = new Map();
 
