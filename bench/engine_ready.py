@@ -2,7 +2,9 @@
 
 Side by side in one run, in headless Chromium against the built site on 127.0.0.1:
 - bare:   a page whose module worker only runs loadPyodide() from the site's runtime;
-- ours:   the instrument page until its engine reports ready, then one scoring round trip.
+- ours:   the instrument page until its engine reports ready, then answering every question;
+- clicks: with the engine warm, a click on another option until the result is drawn again
+          (median and 95th percentile: a click must feel instant; typing keeps its pause).
 Each is measured cold (new browser context: empty cache) and warm (reload in the same context).
 Prints milliseconds and the ratio ours / bare. Usage: python -m bench.engine_ready [SITE_DIR] [ROUNDS]
 (ROUNDS=1 is the quick mode CI runs, so a bench that no longer works fails the build.)
@@ -41,6 +43,23 @@ OURS = """() => new Promise((resolve) => {
   new MutationObserver(() => line.dataset.engineStatus === "ready" && done())
     .observe(line, { attributes: true });
 })"""
+# One click on an option the question does not have yet, timed in the page until the report is done again.
+CLICKS = """async (count) => {
+  const report = document.querySelector("[data-result]");
+  const groups = [...document.querySelectorAll("form[data-instrument] [role=radiogroup][data-required]")];
+  const times = [];
+  for (let n = 0; n < count; n++) {
+    const option = [...groups[n % groups.length].querySelectorAll("input")].find((input) => !input.checked);
+    const drawn = new Promise((resolve) => new MutationObserver((_, observer) => {
+      if (report.dataset.status === "done") { observer.disconnect(); resolve(); }
+    }).observe(report, { attributes: true, attributeFilter: ["data-status"] }));
+    const started = performance.now();
+    option.click();
+    await drawn;
+    times.push(performance.now() - started);
+  }
+  return times;
+}"""
 # Answer as a teacher does, by clicking: the third statement of every required question.
 ANSWER_ALL = "form[data-instrument] [role=radiogroup][data-required] label:nth-of-type(3) input"
 
@@ -55,6 +74,11 @@ def bare(page, url: str) -> float:
     page.goto(url + "bare.html")
     page.wait_for_function("window.readyMs !== undefined", timeout=120_000)
     return page.evaluate("window.readyMs")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def ours(page, url: str) -> tuple[float, float]:
@@ -78,8 +102,9 @@ def main() -> None:
         (copy / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
         httpd, url = serve(copy)
         samples: dict[str, list[float]] = {
-            k: [] for k in ("bare cold", "ours cold", "bare warm", "ours warm", "score round trip")
+            k: [] for k in ("bare cold", "ours cold", "bare warm", "ours warm", "answering all")
         }
+        clicks: list[float] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(rounds):
@@ -91,7 +116,8 @@ def main() -> None:
                     samples[f"{name} cold"].append(cold if name == "bare" else cold[0])
                     samples[f"{name} warm"].append(warm if name == "bare" else warm[0])
                     if name == "ours":
-                        samples["score round trip"] += [cold[1], warm[1]]
+                        samples["answering all"] += [cold[1], warm[1]]
+                        clicks += page.evaluate(CLICKS, 20)
                     context.close()
             browser.close()
         httpd.shutdown()
@@ -99,6 +125,10 @@ def main() -> None:
     print(f"rounds: {rounds} (medians, ms; headless Chromium, 127.0.0.1, {time.strftime('%Y-%m-%d')})")
     for name, value in median.items():
         print(f"  {name:18} {value:8.0f}")
+    print(
+        f"  click to result    {statistics.median(clicks):8.0f} median, {percentile(clicks, 0.95):.0f} p95"
+        f" ({len(clicks)} clicks)"
+    )
     for temperature in ("cold", "warm"):
         ratio = median[f"ours {temperature}"] / median[f"bare {temperature}"]
         print(f"  ours/bare {temperature:8} {ratio:8.2f}")

@@ -31,10 +31,10 @@ class OfflinePatchError(RuntimeError):
     """A vendor file no longer holds the string it is expected to hold."""
 
 
-def make_offline(site: Path) -> list[str]:
-    """Patch ``site`` in place; return what was changed, for the build log."""
+def apply_patches(site: Path, patches: dict[str, dict[str, str]], what: str) -> list[str]:
+    """Replace strings in the built files the glob patterns name; a pattern or a string not found is an error."""
     changed = []
-    for pattern, replacements in PATCHES.items():
+    for pattern, replacements in patches.items():
         files = sorted(site.glob(pattern))
         if not files:
             raise OfflinePatchError(f"{pattern}: not found in the built site")
@@ -45,7 +45,13 @@ def make_offline(site: Path) -> list[str]:
                     raise OfflinePatchError(f"{path.relative_to(site)}: expected {old!r}; has the vendor file changed?")
                 text = text.replace(old, new)
             path.write_text(text, encoding="utf-8")
-            changed.append(f"{path.relative_to(site)}: {len(replacements)} outside URL(s) made inert")
+            changed.append(f"{path.relative_to(site)}: {len(replacements)} {what}")
+    return changed
+
+
+def make_offline(site: Path) -> list[str]:
+    """Patch ``site`` in place; return what was changed, for the build log."""
+    changed = apply_patches(site, PATCHES, "outside URL(s) made inert")
     for path in sorted(site.rglob("*.map")):
         path.unlink()
         changed.append(f"{path.relative_to(site)}: removed")

@@ -22,7 +22,7 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -37,6 +37,7 @@ from .page_scripts import UnknownScriptError, check_scripts
 from .render import render_catalogue, render_instrument, render_results, render_template
 from .runtime import RuntimeMissingError, runtime_files
 from .schema import load_folder
+from .search_index import prepare_search
 from .template_schema import load_templates
 
 FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
@@ -228,12 +229,15 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             for t in self.templates.values()
         ]
 
+    # After the search plugin's own on_post_build (default priority 0), which writes the index.
+    @event_priority(-50)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        # Vendor files are final only now: strip the CDN fallbacks they carry, then list every
-        # file of this build for the service worker, versioned by their content.
+        # Vendor files and the search index are final only now: strip the CDN fallbacks, make the
+        # index Kazakh and lazy, then list every file of this build for the service worker.
         site = Path(config.site_dir)
         try:
             make_offline(site)
+            prepare_search(site)
             check_scripts(site, [Path(folder) for folder in config.theme.dirs])
         except (OfflinePatchError, UnknownScriptError) as error:
             raise PluginError(str(error)) from None
@@ -243,7 +247,9 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             digest.update(path.read_bytes())
         version = f"{self.bundle.label}-{digest.hexdigest()[:10]}"
         source = Path(self.config.site_src) / publish.SERVICE_WORKER
-        (site / publish.SERVICE_WORKER).write_text(publish.service_worker(site, version, source), encoding="utf-8")
+        (site / publish.SERVICE_WORKER).write_text(
+            publish.service_worker(site, version, source, self.bundle), encoding="utf-8"
+        )
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         # Authors edit instruments, templates and browser code while `mkdocs serve` runs.

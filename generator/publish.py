@@ -64,13 +64,24 @@ def site_files(
     return out
 
 
-def service_worker(site: Path, version: str, source: Path) -> str:
-    """``sw.js`` for the built ``site``: its version and every file to keep offline, then the worker code."""
+COMPRESSED_SIBLINGS = (".br", ".gz")  # the server picks them by Accept-Encoding; a cache keeps the decoded file
+
+
+def service_worker(site: Path, version: str, source: Path, bundle: Bundle) -> str:
+    """``sw.js`` for the built ``site``: its version, the files to keep offline (the engine's apart), then its code."""
     files = sorted(
         path.relative_to(site).as_posix()
         for path in site.rglob("*")
-        if path.is_file() and path.name not in (SERVICE_WORKER, "404.html", "sitemap.xml", "sitemap.xml.gz")
+        if path.is_file()
+        and path.name not in (SERVICE_WORKER, "404.html", "sitemap.xml", "sitemap.xml.gz")
+        and path.suffix not in COMPRESSED_SIBLINGS
     )
-    precache = ["./", *files]  # the site root is also reached as "./" (a folder URL)
-    header = f"const VERSION = {json.dumps(version)};\nconst PRECACHE = {json.dumps(precache, ensure_ascii=False)};\n"
+    engine_folders = (f"{PYODIDE_DIR}/", bundle.path("engine") + "/")
+    engine = [path for path in files if path.startswith(engine_folders)]
+    precache = ["./", *(path for path in files if not path.startswith(engine_folders))]  # the root is also "./"
+    header = (
+        f"const VERSION = {json.dumps(version)};\n"
+        f"const PRECACHE = {json.dumps(precache, ensure_ascii=False)};\n"
+        f"const ENGINE = {json.dumps(engine)};\n"
+    )
     return header + source.read_text(encoding="utf-8")

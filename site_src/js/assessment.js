@@ -28,6 +28,7 @@ const SCORE_PAUSE_MS = 250;
 class InstrumentPage {
   constructor(root, engine) {
     this.root = root;
+    this.typing = false; // the last change was typed, not clicked
     this.engine = engine;
     this.t = t;
     this.form = root.querySelector("form[data-instrument]");
@@ -46,7 +47,7 @@ class InstrumentPage {
     this.scored = null; // {answers, result}: the last result and the very answers it was computed from
     this.queued = null; // what waits for a result that fits the current answers (save, open the plan)
     this.restore();
-    this.form.addEventListener("input", () => this.changed());
+    this.form.addEventListener("input", (event) => this.changed(event.target));
     root.querySelector("[data-action=clear]").addEventListener("click", () => this.clear());
     root.querySelector("[data-action=print]").addEventListener("click", () => window.print());
     // Paper has no clicks: print the evidence lists opened.
@@ -83,7 +84,9 @@ class InstrumentPage {
     this.update();
   }
 
-  changed() {
+  changed(control) {
+    // Typing fires on every key: score once it pauses. A click or a tick is scored at once.
+    this.typing = control.matches("textarea, input:not([type=radio], [type=checkbox])");
     this.answers = readAnswers(this.form);
     store.saveDraft(this.id, this.version, this.answers, this.fresh() ? this.scored.result : null);
     this.update();
@@ -123,8 +126,7 @@ class InstrumentPage {
       return;
     }
     this.outdated(this.engine.state === "ready" ? "result.recalculating" : "result.recalculating_later");
-    // Typing in a text answer fires on every key: score once the typing pauses, not per key.
-    if (this.engine.state === "ready") this.pause = setTimeout(() => this.score(), SCORE_PAUSE_MS);
+    if (this.engine.state === "ready") this.pause = setTimeout(() => this.score(), this.typing ? SCORE_PAUSE_MS : 0);
   }
 
   // The answers differ from the ones scored: a report on screen stays, marked as being recalculated.

@@ -15,6 +15,8 @@ const SILENCE_MS = 30_000; // no word for this long: dead or stuck (its longest 
 const STALL_MS = 30_000; // downloads open and not one byte for this long: the link is stuck
 const STARTS = 2; // a worker that fails to start or dies is started once more
 const SENDS = 2; // each request is sent at most twice
+// Fired on window once the engine is ready or has failed: the offline copy waits for it (offline.js).
+export const SETTLED_EVENT = "kasibi-engine-settled";
 
 export class EngineClient {
   constructor({ onReady, onFailed, onProgress = () => {} }) {
@@ -77,6 +79,7 @@ export class EngineClient {
       this.starts = 0;
       this.engineVersion = data.engine;
       this.onReady(data);
+      dispatchEvent(new Event(SETTLED_EVENT));
     } else if (data.type === "failed") {
       if (data.scriptType) this.fail(data.reason, { scriptType: data.scriptType });
       else this.died(data.reason);
@@ -135,6 +138,7 @@ export class EngineClient {
     for (const { reject } of this.pending.values()) reject(new Error(reason));
     this.pending.clear();
     this.onFailed(reason, details);
+    dispatchEvent(new Event(SETTLED_EVENT));
   }
 
   request(message) {

@@ -1,7 +1,9 @@
-// Installs the service worker (site root, sw.js) so the site works offline after one visit, and
-// tells the teacher when a newer version of the site has taken over this tab.
+// Installs the service worker (site root, sw.js) so the site works offline after one visit to a
+// self-assessment, and tells the teacher when a newer version of the site has taken over this tab.
+// With Save-Data on (a phone on a metered link) nothing is fetched beyond the page asked for.
 
 import { h } from "./dom.js";
+import { SETTLED_EVENT } from "./engine-client.js";
 import { siteRoot } from "./paths.js";
 import { t } from "./strings.js";
 
@@ -14,9 +16,32 @@ export function register() {
     .catch(() => null); // offline use is a bonus: the site works online without it
 }
 
-if ("serviceWorker" in navigator && location.protocol !== "file:") {
+// On a page that runs the engine (engine-boot.js) the offline copy waits until the engine has
+// started, so the two never share a slow link; then the worker keeps a copy of the engine's files
+// (this page fetched them before the worker existed), and every self-assessment works offline.
+// A page whose engine never settles still gets its offline copy, later.
+const ENGINE_WAIT_MS = 120_000;
+
+function afterEngine(then) {
+  let done = false;
+  const once = () => {
+    if (!done) then();
+    done = true;
+  };
+  addEventListener(SETTLED_EVENT, once, { once: true });
+  setTimeout(once, ENGINE_WAIT_MS);
+}
+
+async function installWithEngine() {
+  await register();
+  const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage({ type: "cache-engine" });
+}
+
+if ("serviceWorker" in navigator && location.protocol !== "file:" && !navigator.connection?.saveData) {
   const hadController = Boolean(navigator.serviceWorker.controller);
   if (hadController) register(); // already installed: check for a new version at once
+  else if ("kasibiEngine" in window) afterEngine(installWithEngine);
   else addEventListener("load", () => setTimeout(register, SETTLE_MS), { once: true });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (!hadController) return; // the first install: this page is already the current version
