@@ -61,6 +61,7 @@ release: deps
 
 bench: build
 	$(BIN)/python -m bench.engine_ready site
+	$(BIN)/python -m bench.network site
 	$(BIN)/python -m bench.release_size
 
 clean:

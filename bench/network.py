@@ -22,8 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench.serving import CountingServer
-from tests.support import CHROMIUM, CHROMIUM_ARGS
+from tests.support import CHROMIUM, CHROMIUM_ARGS, CountingServer
 
 ROOT = Path(__file__).resolve().parents[1]
 # name: (download bit/s, upload bit/s, round trip ms); slow 4G is Lighthouse's mobile profile.

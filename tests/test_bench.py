@@ -14,6 +14,7 @@ from conftest import ROOT
 # Each bench with its quick-mode arguments and a line its output must have, with a number in it.
 BENCHES = {
     "engine_ready": (["{site}", "1"], r"ours/bare cold\s+\d+\.\d\d"),
+    "network": (["{site}", "1", "intranet"], r"repeat visit, engine ready .* ratio \d+\.\d\d"),
     "release_size": ([], r"first visit, instrument page\s+usable after\s+[\d.]+ MB"),
 }
 

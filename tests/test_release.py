@@ -357,22 +357,6 @@ def test_the_hosting_notes_say_what_plain_http_gives_and_where_the_self_check_is
     assert "server-check.html" in kk and "server-check.html" in ru
 
 
-def test_offline_after_one_visit(browser, release, tmp_path):
-    site = tmp_path / "site"
-    shutil.copytree(release / "site", site)
-    server = StaticServer(site, tmp_path, "site/")
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server.url("model/cycle/reflection.html"))
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: every file is cached
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=120_000)
-    server.close()
-    page.reload()
-    assert "Рефлексия" in page.inner_text("article h1")
-    score_flagship(page, server.url())
-    context.close()
-
-
 def test_wrong_wasm_type_still_starts_and_says_what_to_fix(browser, serve):
     server = serve("", wasm_type="application/octet-stream")
     page = browser.new_page()

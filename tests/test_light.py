@@ -1,0 +1,147 @@
+"""Light on slow links (issue 16): a small Kazakh search index fetched on first use, no engine download
+from a guidance page, offline after one visit to a self-assessment, nothing extra under Save-Data, and a
+click rescored at once. Sizes and times are measured in bench/, not asserted here."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from answer_sets import random_answers
+from support import CountingServer
+from test_instruments_e2e import INSTRUMENTS, fill
+
+from generator.bundle import PYODIDE_DIR
+
+GUIDANCE = "model/cycle/reflection.html"
+ENGINE_FILE = re.compile(rf"^/({re.escape(PYODIDE_DIR)}/|assets/kasibi-[^/]+/engine/)")
+INDEX_BUDGET = 1_600_000  # bytes; Material's own index was 3.6 MB
+
+
+def sw_lists(site: Path) -> dict[str, list]:
+    text = (site / "sw.js").read_text(encoding="utf-8")
+    return {name: json.loads(re.search(rf"^const {name} = (.*);$", text, re.M)[1]) for name in ("PRECACHE", "ENGINE")}
+
+
+def test_search_index_is_plain_kazakh_utf8_with_no_english_pipeline(site_dir):
+    raw = (site_dir / "search/search_index.json").read_bytes()
+    assert b"\\u04" not in raw and len(raw) < INDEX_BUDGET, len(raw)
+    index = json.loads(raw)
+    assert index["config"]["pipeline"] == []  # no English stemmer, stop words, or trimmer that eats Cyrillic
+    assert all(set(doc) <= {"location", "title", "text", "boost"} for doc in index["docs"])
+    assert not [doc["location"] for doc in index["docs"] if re.search(r"<[a-z/][^>]*>", doc["text"])]
+    assert any("рефлексия" in doc["text"].lower() for doc in index["docs"])
+
+
+def test_precache_holds_no_engine_file_and_the_engine_list_holds_all_of_it(site_dir):
+    lists = sw_lists(site_dir)
+    assert not [path for path in lists["PRECACHE"] if ENGINE_FILE.match("/" + path)]
+    assert not [path for path in lists["PRECACHE"] if path.endswith((".br", ".gz"))]
+    engine = {path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file()}
+    engine = {path for path in engine if ENGINE_FILE.match("/" + path) and not path.endswith((".br", ".gz"))}
+    assert set(lists["ENGINE"]) == engine and any(path.endswith(".wasm") for path in engine)
+
+
+def test_the_search_index_is_fetched_when_the_reader_first_searches(browser, serve):
+    page = browser.new_page(service_workers="block")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(serve().url(GUIDANCE), wait_until="networkidle")
+    assert not [url for url in asked if "search_index" in url]
+    page.keyboard.press("/")
+    page.keyboard.type("рефлексия")
+    page.wait_for_selector(".md-search-result__item", timeout=60_000)
+    assert [url for url in asked if "search_index" in url]
+    assert "reflection.html" in page.get_attribute(".md-search-result__item a", "href")
+    page.close()
+
+
+def score(page, instrument_id: str, seed: int) -> None:
+    fill(page, INSTRUMENTS[instrument_id], random_answers(INSTRUMENTS[instrument_id], random.Random(seed)))
+    page.wait_for_selector("[data-result][data-status=done]", timeout=120_000)
+
+
+def test_a_guidance_page_fetches_no_engine_and_one_instrument_visit_makes_everything_offline(browser, site_dir):
+    with CountingServer(site_dir) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + GUIDANCE)
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its precache is complete
+        page.wait_for_timeout(10_000)
+        assert len(server.files()) > 50, "the pages were precached"
+        assert not [path for path in server.files() if ENGINE_FILE.match(path)]
+
+        page.goto(server.url + "assessments/cycle-self-assessment.html")
+        score(page, "cycle-self-assessment", 1)
+        engine = sw_lists(site_dir)["ENGINE"]
+        page.wait_for_function(
+            """async (count) => {
+              let cached = 0;
+              for (const name of await caches.keys()) cached += (await (await caches.open(name)).keys())
+                .filter((request) => /\\/(engine|pyodide-[^/]+)\\//.test(request.url)).length;
+              return cached === count;
+            }""",
+            arg=len(engine),
+            timeout=120_000,
+        )
+    context.set_offline(True)  # and the server is gone
+    page.goto(server.url + "assessments/lesson-balance-wheel.html")
+    score(page, "lesson-balance-wheel", 2)
+    page.goto(server.url + "templates/individual-development-plan.html")
+    assert page.locator("form").count()
+    page.goto(server.url + GUIDANCE)
+    assert "Рефлексия" in page.inner_text("article h1")
+    context.close()
+
+
+def test_with_save_data_nothing_is_fetched_beyond_the_page(browser, site_dir):
+    with CountingServer(site_dir) as server:
+        context = browser.new_context()
+        context.add_init_script("Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
+        page = context.new_page()
+        page.goto(server.url + GUIDANCE, wait_until="networkidle")
+        asked = set(server.files())
+        page.wait_for_timeout(8_000)  # the offline copy would start 5 s after load
+        assert set(server.files()) == asked
+        assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r === undefined)")
+        context.close()
+
+
+@pytest.fixture
+def instrument_page(browser, serve):
+    page = browser.new_page(service_workers="block")
+    page.add_init_script("""
+      const post = Worker.prototype.postMessage;
+      window.scoreRequests = 0;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        if (message?.type === "score") window.scoreRequests++;
+        return post.call(this, message, ...rest);
+      };""")
+    page.goto(serve().url("assessments/lesson-balance-wheel.html"))
+    page.wait_for_selector("[data-engine-status=ready]", timeout=120_000)
+    yield page
+    page.close()
+
+
+def test_a_click_is_scored_at_once_and_typing_waits_for_a_pause(instrument_page):
+    page, instrument = instrument_page, INSTRUMENTS["lesson-balance-wheel"]
+    answers = random_answers(instrument, random.Random(3))
+    fill(page, instrument, answers)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.clock.install()  # from here on, the page's timers run only when the test advances the clock
+    before = page.evaluate("scoreRequests")
+    choice = page.locator("form [role=radiogroup] input:not(:checked)").first
+    choice.check()
+    page.clock.run_for(1)
+    assert page.evaluate("scoreRequests") == before + 1, "a click waited for the typing pause"
+
+    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    before = page.evaluate("scoreRequests")
+    page.locator("form textarea").first.press_sequentially("ой")
+    page.clock.run_for(100)
+    assert page.evaluate("scoreRequests") == before, "each key was scored"
+    page.clock.run_for(400)
+    assert page.evaluate("scoreRequests") == before + 1
