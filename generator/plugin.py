@@ -34,7 +34,7 @@ from .checker import ValidationError
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .offline import OfflinePatchError, make_offline
 from .page_scripts import UnknownScriptError, check_scripts
-from .render import render_catalogue, render_instrument, render_results, render_template
+from .render import render_catalogue, render_instrument, render_results, render_school, render_template
 from .runtime import RuntimeMissingError, runtime_files
 from .schema import load_folder
 from .search_index import prepare_search
@@ -43,7 +43,7 @@ from .template_schema import load_templates
 FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
 FORM_PAGE_BOOST = 0.25
 UNREAD_BLOCK = re.compile(r"^<p>///[ \t]*[a-z][^\n<]*", re.MULTILINE)
-ONCE_PER_PAGE = ("instrument", "template", "my-results")
+ONCE_PER_PAGE = ("instrument", "template", "my-results", "school")
 
 
 class KasibiConfig(base.Config):
@@ -183,6 +183,8 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             placed.add((kind, block_id))
             if kind == "my-results":
                 return render_results(self.catalogue)
+            if kind == "school":
+                return render_school(self.catalogue)
             if kind in ("instrument-list", "template-list"):
                 return render_catalogue(self._catalogue_entries(kind, page), self.catalogue)
             data = self.templates if kind == "template" else self.instruments

@@ -16,7 +16,15 @@ from .browser import docx
 from .bundle import PYODIDE_DIR, Bundle, strings_module
 from .i18n import load_ui
 
-MODULE_SCRIPTS = ("assessment.js", "results.js", "document.js", "device.js", "offline.js", "theme-fixes.js")
+MODULE_SCRIPTS = (
+    "assessment.js",
+    "results.js",
+    "document.js",
+    "school.js",
+    "device.js",
+    "offline.js",
+    "theme-fixes.js",
+)
 CLASSIC_SCRIPTS = ("file-notice.js",)  # module scripts do not run from file://; this one must
 SERVICE_WORKER = "sw.js"
 SECOND_LANGUAGE = "ru"  # the server self-check page says each result in it too, for IT staff

@@ -44,6 +44,11 @@ def render_results(catalogue: Catalogue) -> str:
     return template.render(ui=catalogue.ui)
 
 
+def render_school(catalogue: Catalogue) -> str:
+    """The frame of the school summary page; the browser reads the teachers' files and draws the report."""
+    return _environment().get_template("school.html").render(ui=catalogue.ui)
+
+
 def render_template(template: dict[str, Any], catalogue: Catalogue, src: str, blank: str) -> str:
     """A document template as a fillable form; ``src`` is the site path of its .json without suffix,
     ``blank`` the page-relative link to its blank .docx."""

@@ -158,4 +158,25 @@ export class EngineClient {
   compare(older, newer) {
     return this.request({ type: "compare", older, newer });
   }
+
+  // The school level (generator/browser/aggregate.py): a teacher's file, the summary, its report, its Word file.
+  share(src, answers, result, facts, shareId, month) {
+    return this.request({ type: "share", src, answers, result, facts, shareId, month });
+  }
+
+  shareContents(src, facts) {
+    return this.request({ type: "share-contents", src, facts });
+  }
+
+  aggregate(files) {
+    return this.request({ type: "aggregate", files });
+  }
+
+  schoolReport(summary, earlier = "") {
+    return this.request({ type: "report", summary, earlier });
+  }
+
+  schoolDocx(report) {
+    return this.request({ type: "school-docx", report });
+  }
 }

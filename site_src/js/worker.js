@@ -6,6 +6,11 @@
 //   → {type: "compare", id, older, newer}    two results of one instrument
 //   → {type: "completion", id, src, values}  src: a compiled template's URL
 //   → {type: "docx", id, src, values}        the filled Word file's bytes
+//   → {type: "share", id, src, answers, result, facts, shareId, month}  a teacher's file for the school (text)
+//   → {type: "share-contents", id, src, facts}  what that file holds, in plain Kazakh lines
+//   → {type: "aggregate", id, files: [{name, bytes}]}  the school summary of share files, zips, summaries (text)
+//   → {type: "report", id, summary, earlier}  what the school page draws (privacy rules applied)
+//   → {type: "school-docx", id, report}      the school report's Word file bytes
 //   → {type: "ping"}                         ← {type: "pong"}: the page checks the worker is alive
 //   ← {type: "progress", loaded, total, downloads}  while the files arrive (total: 0 until known)
 //   ← {type: "ready", engine, python, wasmType} | {type: "failed", reason, scriptType?}
@@ -150,7 +155,7 @@ async function start() {
   const imported = {};
   const python = (name) => (imported[name] ??= pyodide.pyimport(`kasibi.${name}`));
   const version = pyodide.runPython("import sys; sys.version.split()[0]");
-  return { python, version, wrongWasmType };
+  return { python, version, wrongWasmType, toPy: (value) => pyodide.toPy(value) };
 }
 
 const ready = start();
@@ -161,6 +166,27 @@ ready.then(
   (error) => postMessage({ type: "failed", reason: String(error?.message ?? error), scriptType: error?.scriptType }),
 );
 
+// The school summary needs every compiled instrument: one JSON object of them by id, read once.
+const instrumentsUrl = new URL("../instruments/", import.meta.url);
+let instruments = null;
+function allInstruments() {
+  instruments ??= cachedText(new URL("index.json", instrumentsUrl).href).then(async (index) => {
+    const ids = JSON.parse(index).map((entry) => entry.id);
+    const texts = await Promise.all(ids.map((id) => cachedText(new URL(`${id}.json`, instrumentsUrl).href)));
+    return `{${ids.map((id, n) => `${JSON.stringify(id)}:${texts[n]}`).join(",")}}`;
+  });
+  instruments.catch(() => (instruments = null));
+  return instruments;
+}
+
+function bytesOut(proxy) {
+  try {
+    return proxy.toJs();
+  } finally {
+    proxy.destroy();
+  }
+}
+
 const handlers = {
   score: async (python, data) =>
     JSON.parse(python("engine").score_json(await cachedText(data.src), JSON.stringify(data.answers))),
@@ -168,14 +194,18 @@ const handlers = {
     JSON.parse(python("engine").compare_json(JSON.stringify(data.older), JSON.stringify(data.newer))),
   completion: async (python, data) =>
     JSON.parse(python("documents").completion_json(await cachedText(data.src), JSON.stringify(data.values))),
-  docx: async (python, data) => {
-    const bytes = python("docx").build_docx_json(await cachedText(data.src), JSON.stringify(data.values));
-    try {
-      return bytes.toJs();
-    } finally {
-      bytes.destroy();
-    }
-  },
+  docx: async (python, data) =>
+    bytesOut(python("docx").build_docx_json(await cachedText(data.src), JSON.stringify(data.values))),
+  share: async (python, data) => python("aggregate").share_json(await cachedText(data.src), JSON.stringify(data.answers),
+    JSON.stringify(data.result), JSON.stringify(data.facts), data.shareId, data.month),
+  "share-contents": async (python, data) =>
+    JSON.parse(python("aggregate").share_contents_json(await cachedText(data.src), JSON.stringify(data.facts))),
+  aggregate: async (python, data, toPy) => python("aggregate").aggregate_files(
+    toPy(data.files.map((file) => file.name)), toPy(data.files.map((file) => new Uint8Array(file.bytes))),
+    await allInstruments()),
+  report: async (python, data) =>
+    JSON.parse(python("aggregate").report_json(data.summary, await allInstruments(), data.earlier ?? "")),
+  "school-docx": (python, data) => bytesOut(python("aggregate").report_docx_json(JSON.stringify(data.report))),
 };
 
 onmessage = async ({ data }) => {
@@ -186,8 +216,8 @@ onmessage = async ({ data }) => {
   const handler = handlers[data?.type];
   if (!handler) return;
   try {
-    const { python } = await ready;
-    const output = await handler(python, data);
+    const { python, toPy } = await ready;
+    const output = await handler(python, data, toPy);
     if (output?.error) postMessage({ type: "error", id: data.id, reason: output.error });
     else postMessage({ type: "result", id: data.id, result: output });
   } catch (error) {

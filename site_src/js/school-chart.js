@@ -1,0 +1,75 @@
+// Charts of the school summary as inline SVG (like chart.js): every label sits inside the SVG box,
+// each chart has a title and a text description, and the page repeats every figure in a table.
+
+import { svg } from "./dom.js";
+
+let chartCount = 0;
+
+function frame(width, height, title, description, ...children) {
+  const id = `school-chart-${++chartCount}`;
+  return svg("svg", {
+    class: "kasibi-chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": `${id}-title ${id}-desc`,
+  }, svg("title", { id: `${id}-title` }, title), svg("desc", { id: `${id}-desc` }, description), ...children);
+}
+
+// One stacked bar per row (a scale): its bands side by side, each as wide as its share of the teachers,
+// with the percentage written inside when there is room; the legend (band labels) on top.
+// rows: [{title, parts: [{label, count}]}], all rows with the same bands in the same order.
+export function stackedBars(rows, title) {
+  const width = 640, row = 50, barY = 20, barHeight = 22, legend = 28;
+  const description = rows.map((r) => `${r.title}: ${r.parts.map((p) => `${p.label} ${p.count}`).join(", ")}`).join("; ");
+  const labels = rows[0]?.parts.map((p) => p.label) ?? [];
+  const step = width / Math.max(1, labels.length);
+  const key = labels.map((label, n) => svg("g", null,
+    svg("rect", { x: n * step, y: 4, width: 14, height: 14, class: `kasibi-chart__band--${n % 6}` }),
+    svg("text", { x: n * step + 20, y: 16, class: "kasibi-chart__small" }, label)));
+  return frame(width, legend + rows.length * row + 4, title, description, ...key, ...rows.map((r, index) => {
+    const y = legend + index * row;
+    const total = r.parts.reduce((sum, p) => sum + p.count, 0) || 1;
+    let x = 0;
+    return svg("g", { class: "kasibi-chart__row" },
+      svg("text", { x: 0, y: y + 14, class: "kasibi-chart__label" }, r.title),
+      r.parts.map((part, n) => {
+        const w = (part.count / total) * width;
+        const left = x;
+        x += w;
+        const percent = Math.round((100 * part.count) / total);
+        return [
+          svg("rect", { x: left, y: y + barY, width: w, height: barHeight, class: `kasibi-chart__band--${n % 6}` },
+            svg("title", null, `${part.label}: ${part.count} (${percent}%)`)),
+          w >= 34 ? svg("text", { x: left + w / 2, y: y + barY + 16, "text-anchor": "middle", class: "kasibi-chart__inside" },
+            `${percent}%`) : null,
+        ];
+      }),
+    );
+  }));
+}
+
+// A heat map: rows × columns of shares (0…1), darker for more, the percentage written in each cell.
+// cells[r][c] is null where a figure may not be shown.
+export function heatMap(rowTitles, columnTitles, cells, title) {
+  const left = 190, top = 44, cellW = Math.min(110, Math.floor(450 / Math.max(1, columnTitles.length))), cellH = 30;
+  const width = left + cellW * columnTitles.length, height = top + cellH * rowTitles.length + 4;
+  const description = rowTitles.map((r, i) => `${r}: ${columnTitles.map((c, j) =>
+    `${c} ${cells[i][j] === null ? "—" : `${Math.round(cells[i][j] * 100)}%`}`).join(", ")}`).join("; ");
+  return frame(width, height, title, description,
+    columnTitles.map((c, j) => svg("text", {
+      x: left + j * cellW + cellW / 2, y: top - 10, "text-anchor": "middle", class: "kasibi-chart__small",
+    }, c)),
+    rowTitles.map((r, i) => svg("g", null,
+      svg("text", { x: left - 8, y: top + i * cellH + 20, "text-anchor": "end", class: "kasibi-chart__small" }, r),
+      columnTitles.map((_, j) => {
+        const share = cells[i][j];
+        const x = left + j * cellW, y = top + i * cellH;
+        const shade = share === null ? "var(--kasibi-line)" : `color-mix(in srgb, #00695c ${Math.round(share * 100)}%, #fff)`;
+        return [
+          svg("rect", { x: x + 1, y: y + 1, width: cellW - 2, height: cellH - 2, style: `fill: ${shade}` }),
+          svg("text", {
+            x: x + cellW / 2, y: y + 20, "text-anchor": "middle",
+            class: `kasibi-chart__cell-text${share !== null && share > 0.55 ? " is-dark" : ""}`,
+          }, share === null ? "—" : `${Math.round(share * 100)}%`),
+        ];
+      }),
+    )),
+  );
+}

@@ -1,0 +1,120 @@
+// «Мектепке беру»: a teacher's result as a small file for the school (generator/browser/aggregate.py
+// share_json). A dialog first says in plain Kazakh what the file holds and lets her add, or not,
+// a few facts; the file is made by the Python in the worker and saved only when she says so.
+// Free-text answers never go into it; her name only when she ticks named mode and types it.
+
+import { h } from "./dom.js";
+import { EngineClient } from "./engine-client.js";
+import { t } from "./strings.js";
+import { download } from "./transfer.js";
+
+const CATEGORIES = ["pedagog", "moderator", "expert", "researcher", "master"];
+const EXPERIENCE = ["0-3", "4-10", "11-20", "21+"];
+const SUBJECTS = ["primary", "languages", "mathematics", "sciences", "social", "arts", "physical", "other"];
+const CATEGORY_LABELS = {
+  pedagog: () => t("share.category.pedagog"), moderator: () => t("share.category.moderator"),
+  expert: () => t("share.category.expert"), researcher: () => t("share.category.researcher"),
+  master: () => t("share.category.master"),
+};
+const SUBJECT_LABELS = {
+  primary: () => t("share.subject.primary"), languages: () => t("share.subject.languages"),
+  mathematics: () => t("share.subject.mathematics"), sciences: () => t("share.subject.sciences"),
+  social: () => t("share.subject.social"), arts: () => t("share.subject.arts"),
+  physical: () => t("share.subject.physical"), other: () => t("share.subject.other"),
+};
+
+const instrumentUrl = (id) => new URL(`../instruments/${id}.json`, import.meta.url).href;
+let ownClient = null;
+const ownEngine = () => (ownClient ??= new EngineClient({ onReady: () => {}, onFailed: () => {} }));
+
+function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function select(name, label, values, labelOf) {
+  return h("label", { class: "kasibi-share__fact" }, label,
+    h("select", { name },
+      h("option", { value: "" }, t("share.not_given")),
+      values.map((value) => h("option", { value }, labelOf(value)))));
+}
+
+// The facts the teacher chose: only those given; the name only in named mode.
+function chosenFacts(form) {
+  const facts = {};
+  for (const name of ["category", "subject", "experience"]) {
+    const value = form.querySelector(`[name=${name}]`).value;
+    if (value) facts[name] = value;
+  }
+  const name = form.querySelector("[name=name]").value.trim();
+  if (form.querySelector("[name=named]").checked && name) facts.name = name;
+  return facts;
+}
+
+async function openDialog(record, src, engineClient) {
+  const contents = h("ul", { "data-share-contents": "" });
+  const status = h("p", { class: "kasibi-note", role: "status", "data-share-status": "" });
+  const nameInput = h("input", { type: "text", name: "name", maxlength: "80", autocomplete: "name", disabled: "" });
+  const named = h("input", { type: "checkbox", name: "named" });
+  const save = h("button", { type: "submit", class: "md-button md-button--primary", "data-share-save": "" },
+    t("share.save"));
+  const cancel = h("button", { type: "button", class: "md-button", value: "cancel" }, t("share.cancel"));
+  const form = h("form", { method: "dialog", class: "kasibi-share__form" },
+    h("h2", null, t("share.title")),
+    h("p", null, t("share.intro")),
+    h("h3", null, t("share.contents")),
+    contents,
+    h("fieldset", null, h("legend", null, t("share.facts")),
+      h("p", { class: "kasibi-note" }, t("share.facts_note")),
+      select("category", t("share.category"), CATEGORIES, (v) => CATEGORY_LABELS[v]()),
+      select("subject", t("share.subject"), SUBJECTS, (v) => SUBJECT_LABELS[v]()),
+      select("experience", t("share.experience"), EXPERIENCE, (v) => t("share.years", { band: v })),
+      h("label", { class: "kasibi-share__named" }, named, t("share.named")),
+      h("label", { class: "kasibi-share__fact" }, t("share.name"), nameInput),
+      h("p", { class: "kasibi-note" }, t("share.named_note"))),
+    status,
+    h("div", { class: "kasibi-actions" }, save, cancel));
+  const dialog = h("dialog", { class: "kasibi-share", "data-share-dialog": "" }, form);
+  document.body.append(dialog);
+  const refresh = async () => {
+    try {
+      const lines = await engineClient.shareContents(src, chosenFacts(form));
+      contents.replaceChildren(...lines.map((line) => h("li", null, line)));
+    } catch (error) {
+      status.textContent = t("share.failed", { reason: error.message });
+    }
+  };
+  named.addEventListener("change", () => {
+    nameInput.disabled = !named.checked;
+    if (named.checked) nameInput.focus();
+    refresh();
+  });
+  form.addEventListener("change", refresh);
+  cancel.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => dialog.remove());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    save.disabled = true;
+    status.textContent = t("share.making");
+    try {
+      const month = new Date().toISOString().slice(0, 7);
+      const text = await engineClient.share(src, record.answers, record.result, chosenFacts(form), randomId(), month);
+      download(`kasibi-mektepke-${record.result.instrument}-${month}.json`, text, "application/json");
+      status.textContent = t("share.saved");
+      setTimeout(() => dialog.close(), 1500);
+    } catch (error) {
+      status.textContent = t("share.failed", { reason: error.message });
+      save.disabled = false;
+    }
+  });
+  dialog.showModal();
+  await refresh();
+}
+
+// The button for one scored result, record = {answers, result}; engine() gives the page's engine
+// client when it has one (it is asked for only on a click, so a list of results starts no worker).
+export function shareButton(record, engine = ownEngine) {
+  const button = h("button", { type: "button", class: "md-button", "data-action": "share" }, t("share.button"));
+  button.addEventListener("click", () => openDialog(record, instrumentUrl(record.result.instrument), engine()));
+  return button;
+}
