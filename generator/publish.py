@@ -66,7 +66,10 @@ def site_files(
     out += [SiteFile(f"{PYODIDE_DIR}/{path.name}", source=path) for path in runtime]
     out += [SiteFile(bundle.path("js", p.name), source=p) for p in sorted((site_src / "js").glob("*.js"))]
     out += [SiteFile(bundle.path("css", p.name), source=p) for p in sorted((site_src / "css").glob("*.css"))]
-    out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages)))
+    # The worker fetches the Python and the runtime's data files; the .mjs scripts come by import().
+    fetched = [*browser.module_files(), *(path for path in runtime if path.suffix != ".mjs")]
+    download = sum(path.stat().st_size for path in fetched)
+    out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages, download)))
     second = load_ui(site_src / "i18n", SECOND_LANGUAGE)
     out.append(SiteFile(bundle.path("js", f"build-{SECOND_LANGUAGE}.js"), strings_module(second)))
     return out

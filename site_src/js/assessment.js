@@ -259,10 +259,10 @@ function statusLine(root, state, text, engineVersion = "") {
   line.textContent = text;
 }
 
-// "4,2 / 13,5 МБ" while the engine's files arrive; the total is known once the largest file has started.
+// "4,2 / 13,5 МБ (31 %)" while the engine's files arrive.
 function downloadText({ loaded, total }) {
   const mb = (bytes) => (bytes / 1e6).toFixed(1).replace(".", ","); // Kazakh writes a decimal comma
-  return total ? t("engine.loading", { loaded: mb(loaded), total: mb(total) }) : t("engine.loading_size", { loaded: mb(loaded) });
+  return t("engine.loading", { loaded: mb(loaded), total: mb(total), percent: Math.floor((100 * loaded) / total) });
 }
 
 const roots = [...document.querySelectorAll("[data-instrument-root]")];

@@ -12,7 +12,7 @@
 //   → {type: "report", id, summary, earlier}  what the school page draws (privacy rules applied)
 //   → {type: "school-docx", id, report}      the school report's Word file bytes
 //   → {type: "ping"}                         ← {type: "pong"}: the page checks the worker is alive
-//   ← {type: "progress", loaded, total, downloads}  while the files arrive (total: 0 until known)
+//   ← {type: "progress", loaded, total, downloads}  while the files arrive (decoded bytes)
 //   ← {type: "ready", engine, python, wasmType} | {type: "failed", reason, scriptType?}
 //     (wasmType: the wrong MIME type the server gave pyodide.asm.wasm, when it did;
 //      scriptType: {file, type} when the server gives a module script a type browsers refuse)
@@ -45,14 +45,15 @@ function cachedText(url) {
 
 // Every byte of the start is counted as it arrives, so the page can show the progress and tell a
 // slow link (bytes keep coming, however long it takes) from a stalled one.
-const download = { loaded: 0, total: 0, sized: false, downloads: 0, reported: 0, started: false };
+// The total is the build's count of what is fetched (decoded), whatever the server's encoding.
+const download = { loaded: 0, total: BUILD.download, downloads: 0, reported: 0, started: false };
 const networkFetch = globalThis.fetch.bind(globalThis);
 
 function reportProgress(now = false) {
   if (!now && Date.now() - download.reported < PROGRESS_MS) return;
   download.reported = Date.now();
   const { loaded, total, downloads } = download;
-  postMessage({ type: "progress", loaded, total: download.sized ? total : 0, downloads });
+  postMessage({ type: "progress", loaded: Math.min(loaded, total), total, downloads });
 }
 
 function countedFetch(input, init) {
@@ -68,10 +69,6 @@ function countedFetch(input, init) {
       finished();
       return response;
     }
-    // Content-Length counts the bytes as sent; a compressed body arrives as more bytes than that.
-    const encoded = !["", "identity"].includes(response.headers.get("content-encoding") ?? "");
-    download.total += encoded ? 0 : Number(response.headers.get("content-length") ?? 0);
-    download.sized ||= String(input?.url ?? input).endsWith(".wasm") && !encoded;
     const counter = new TransformStream({
       transform(chunk, controller) {
         download.loaded += chunk.byteLength;
