@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 # In the order the worker writes them; each module is imported only when first used.
-MODULES = ("engine", "documents", "docx")
+MODULES = ("engine", "documents", "docx", "aggregate")
 
 
 def module_files() -> list[Path]:
