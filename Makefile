@@ -53,7 +53,7 @@ lint: deps
 # Browser tests mostly wait on Chromium and Pyodide, so four run side by side even on two cores.
 TEST_WORKERS ?= 4
 test: deps system-deps lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The zip a school's IT person hosts (dist/), with hosting notes and its SHA-256.
 release: deps

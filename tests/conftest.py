@@ -87,12 +87,29 @@ def serve(site_dir: Path, tmp_path_factory: pytest.TempPathFactory):
         server.close()
 
 
+class Browser:
+    """Chromium whose contexts block service workers unless a test asks for one (service_workers="allow"):
+    otherwise every context would fetch and cache the site's 200 files beside the test, on the same CPU."""
+
+    def __init__(self, chromium) -> None:
+        self._chromium = chromium
+
+    def new_context(self, **options):
+        return self._chromium.new_context(**{"service_workers": "block", **options})
+
+    def new_page(self, **options):
+        return self._chromium.new_page(**{"service_workers": "block", **options})
+
+    def __getattr__(self, name: str):
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
+def browser() -> Iterator[Browser]:
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
     with playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
+        yield Browser(chromium)
         chromium.close()

@@ -295,7 +295,7 @@ def test_defect_8_open_tab_keeps_working_after_an_update(browser, tmp_path):
     live.parent.mkdir()
     live.symlink_to(first, target_is_directory=True)
     server = StaticServer(first, tmp_path / "www", "kasibi/")
-    context = browser.new_context(accept_downloads=True)
+    context = browser.new_context(accept_downloads=True, service_workers="allow")
     assessment, template = context.new_page(), context.new_page()
     assessment.goto(server.url(FLAGSHIP))
     assessment.wait_for_selector("[data-engine-status=ready]", timeout=90_000)

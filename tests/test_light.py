@@ -46,7 +46,7 @@ def test_precache_holds_no_engine_file_and_the_engine_list_holds_all_of_it(site_
 
 
 def test_the_search_index_is_fetched_when_the_reader_first_searches(browser, serve):
-    page = browser.new_page(service_workers="block")
+    page = browser.new_page()
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
     page.goto(serve().url(GUIDANCE), wait_until="networkidle")
@@ -66,7 +66,7 @@ def score(page, instrument_id: str, seed: int) -> None:
 
 def test_a_guidance_page_fetches_no_engine_and_one_instrument_visit_makes_everything_offline(browser, site_dir):
     with CountingServer(site_dir) as server:
-        context = browser.new_context()
+        context = browser.new_context(service_workers="allow")
         page = context.new_page()
         page.goto(server.url + GUIDANCE)
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its precache is complete
@@ -99,7 +99,7 @@ def test_a_guidance_page_fetches_no_engine_and_one_instrument_visit_makes_everyt
 
 def test_with_save_data_nothing_is_fetched_beyond_the_page(browser, site_dir):
     with CountingServer(site_dir) as server:
-        context = browser.new_context()
+        context = browser.new_context(service_workers="allow")
         context.add_init_script("Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
         page = context.new_page()
         page.goto(server.url + GUIDANCE, wait_until="networkidle")
@@ -112,7 +112,7 @@ def test_with_save_data_nothing_is_fetched_beyond_the_page(browser, site_dir):
 
 @pytest.fixture
 def instrument_page(browser, serve):
-    page = browser.new_page(service_workers="block")
+    page = browser.new_page()
     page.add_init_script("""
       const post = Worker.prototype.postMessage;
       window.scoreRequests = 0;

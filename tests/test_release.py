@@ -252,7 +252,7 @@ def server_check(page, url: str) -> dict[str, str]:
 
 
 def test_the_self_check_page_finds_nothing_wrong_with_the_recommended_nginx(browser, nginx):
-    context = browser.new_context()
+    context = browser.new_context(service_workers="allow")
     page = context.new_page()
     assert server_check(page, nginx.sub) == dict.fromkeys(CHECKS, "ok")
     summary = page.inner_text("[data-summary]")
@@ -269,7 +269,7 @@ def test_the_self_check_page_names_each_wrong_type(browser, serve, release):
         mjs_type="application/octet-stream",
         extensions_map=wrong,
     )
-    context = browser.new_context()
+    context = browser.new_context(service_workers="allow")
     page = context.new_page()
     statuses = server_check(page, server.url())
     expected = {**dict.fromkeys(CHECKS, "ok"), "csp": "warn"}
@@ -384,7 +384,7 @@ def test_a_second_version_takes_over_entirely(browser, tmp_path):
     live.parent.mkdir()
     live.symlink_to(first, target_is_directory=True)
     server = StaticServer(first, tmp_path / "www", "kasibi/")
-    context = browser.new_context()
+    context = browser.new_context(service_workers="allow")
     page = context.new_page()
     score_flagship(page, server.url())
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=120_000)
