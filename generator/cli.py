@@ -5,17 +5,20 @@ score INSTRUMENT ANSWERS.json     score one answers file in CPython and print th
 score RESULTS.json                recompute every result of an exported file; report any mismatch
 build [mkdocs build options]      build the site (MkDocs with this project's plugin)
 release [--version V]             build the intranet zip (dist/) with its hosting notes and SHA-256
+aggregate FILES_OR_FOLDERS... [--json OUT]
+                                  the school (or region) summary of teachers' share files, zips and summaries
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from .browser import engine
+from .browser import aggregate, engine
 from .checker import ValidationError
 from .i18n import load_catalogue
 from .release import make_release
@@ -141,6 +144,55 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inputs(paths: list[str]) -> list[tuple[str, Path]]:
+    """Every file named or under a folder named, as the school page names it (a folder's files as
+    folder/sub/file, like the browser's folder picker), in name order; raises OSError for a missing path."""
+    found = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            root = given.resolve()
+            found += [(f"{root.name}/{p.relative_to(root).as_posix()}", p) for p in root.rglob("*") if p.is_file()]
+        elif given.is_file():
+            found.append((given.name, given))
+        else:
+            raise OSError(f"{given}: no such file or folder")
+    return sorted(found, key=lambda entry: entry[0])
+
+
+def _aggregate(args: argparse.Namespace) -> int:
+    try:
+        inputs = _inputs(args.paths)
+        instruments = load_folder(Path(args.assessments))
+        out = Path(args.json) if args.json else None
+        if out is not None and not out.parent.is_dir():
+            raise OSError(f"{out.parent}: no such folder for --json")
+    except ValidationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"aggregate: {error}", file=sys.stderr)
+        return 2
+    counted = aggregate.Aggregator(instruments)
+    for name, path in inputs:  # one file open at a time; a zip is read member by member
+        try:
+            with path.open("rb") as data:
+                counted.add(name, data)
+        except OSError:
+            counted.add(name, b"")  # unreadable: listed as broken
+    summary = counted.summary()
+    if out is not None:
+        out.write_text(aggregate.canonical(summary) + "\n", encoding="utf-8")
+    rejected = collections.Counter(r["code"] for r in summary["rejected"])
+    print(f"Оқылған файлдар / files read: {counted.read}")
+    print(f"Есепке алынған педагогтер / teachers counted: {len(summary['share_ids'])}")
+    for key, part in summary["instruments"].items():
+        print(f"  {key} (v{part['version']}): {part['n']}")
+    print(f"Қабылданбаған файлдар / files rejected: {sum(rejected.values())}")
+    for code, count in sorted(rejected.items()):
+        print(f"  {code}: {count} — {aggregate.REASONS[code]}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -161,5 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     release.add_argument("--version", help="the release name (default: pyproject.toml's version)")
     release.add_argument("--dist", default="dist")
     release.set_defaults(run=_release)
+    summary = commands.add_parser("aggregate", help="the school (or region) summary of share files and summaries")
+    summary.add_argument("paths", nargs="+", metavar="FILES_OR_FOLDERS", help="share files, zips, summaries, folders")
+    summary.add_argument("--json", metavar="OUT", help="write the summary file (the page's download, byte for byte)")
+    summary.add_argument("--assessments", default="assessments")
+    summary.set_defaults(run=_aggregate)
     args = parser.parse_args(argv)
     return args.run(args)

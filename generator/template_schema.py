@@ -115,7 +115,13 @@ def compile_template(data: dict, ui: dict[str, str], lang: str = "kk") -> dict:
         compiled: dict[str, Any] = {"id": block["id"], "type": block["type"], "title": opt_text(block, "title")}
         if block["type"] == "fields":
             compiled["fields"] = [
-                {"id": f["id"], "label": text(f["label"]), "type": f.get("type", "line"), "hint": opt_text(f, "hint")}
+                {
+                    "id": f["id"],
+                    "label": text(f["label"]),
+                    "type": f.get("type", "line"),
+                    "hint": opt_text(f, "hint"),
+                    "keep": f.get("keep", False),  # carried into a new copy (name, subject, school)
+                }
                 for f in block["fields"]
             ]
         elif block["type"] == "table":

@@ -13,6 +13,7 @@ from conftest import ROOT
 
 # Each bench with its quick-mode arguments and a line its output must have, with a number in it.
 BENCHES = {
+    "aggregate_cli": (["1000"], r"1000 files\s+\d+\.\d\d s .* peak RSS\s+\d+\.\d MB"),
     "engine_ready": (["{site}", "1"], r"ours/bare cold\s+\d+\.\d\d"),
     "network": (["{site}", "1", "intranet"], r"repeat visit, engine ready .* ratio \d+\.\d\d"),
     "release_size": ([], r"first visit, instrument page\s+usable after\s+[\d.]+ MB"),

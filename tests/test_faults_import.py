@@ -279,7 +279,7 @@ def test_defect_10_csv_cells_never_start_a_formula(page, instruments, tmp_path):
     with page.expect_download() as download:
         page.click("section[data-instrument=cycle-self-assessment] button:has-text('CSV')")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    cells = [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
 
     def number(cell: str) -> bool:
         try:

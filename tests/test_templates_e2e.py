@@ -25,6 +25,13 @@ def first_inputs(page) -> tuple:
     return text, mark if mark.count() else None
 
 
+def kept(template: dict, name: str) -> bool:
+    """Whether a new copy starts with this header field as the copy before it has it (``keep``)."""
+    block_id, _, field_id = name.partition(":")
+    fields = [f for b in template["blocks"] if b["id"] == block_id for f in b.get("fields", [])]
+    return any(f["id"] == field_id and f["keep"] for f in fields)
+
+
 @pytest.mark.parametrize("template_id", sorted(TEMPLATES))
 def test_fill_reload_copies_and_download(context, serve, template_id, tmp_path):
     page = context.new_page()
@@ -45,7 +52,9 @@ def test_fill_reload_copies_and_download(context, serve, template_id, tmp_path):
 
     page.fill("[data-copy-name]", "2026/2027")
     page.click("[data-action=new-copy]")
-    assert first_inputs(page)[0].input_value() == ""
+    page.wait_for_function("document.querySelector('[data-copy-select]').value === '2026/2027'")
+    name = first_inputs(page)[0].get_attribute("name")
+    assert first_inputs(page)[0].input_value() == (TYPED if kept(TEMPLATES[template_id], name) else "")
     first_inputs(page)[0].fill("Екінші көшірме")
     page.reload()
     options = page.eval_on_selector_all("[data-copy-select] option", "os => os.map(o => o.value)")

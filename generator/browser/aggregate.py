@@ -58,7 +58,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import engine
 
@@ -142,11 +142,13 @@ def canonical(data: Any) -> str:
 
 def _key(value: Any) -> str:
     """A histogram or option key: a number as JSON writes it (3.0 → "3"), a string as it is."""
-    if isinstance(value, str):
+    if type(value) is str:
         return value
+    if type(value) is int:
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return json.dumps(value)
+    return repr(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else json.dumps(value)
 
 
 def _items(instrument: Json) -> dict[str, Json]:
@@ -190,6 +192,8 @@ def share(instrument: Json, answers: Json, result: Json, facts: Json, share_id: 
     if not SHARE_ID.fullmatch(share_id or "") or not MONTH.fullmatch(month or ""):
         raise ValueError("share id must be 32 hex digits and month YYYY-MM")
     items = _items(instrument)
+    if all(item["type"] == "text" for item in items.values()):
+        raise ValueError("this instrument has only free-text answers: nothing goes to the school")
     kept = {i: a for i, a in answers.items() if i in items and items[i]["type"] != "text" and a not in (None, "", [])}
     scored = engine.score(instrument, kept)
     if not scored["complete"]:
@@ -259,75 +263,73 @@ def share_contents_json(instrument_json: str, facts_json: str) -> str:
 
 
 # --- tallies ----------------------------------------------------------------
+# A tally is one flat Counter of keys ("n",), ("s", scale id, value), ("i", item id, option value) and
+# ("z", scale id), so one teacher is one C-level Counter.update and two tallies merge by addition.
 
 
-def _new_tally() -> Json:
-    return {"n": 0, "scales": {}, "items": {}, "growth_zone": Counter()}
-
-
-def _count(tally: Json, scales: dict[str, str], items: dict[str, list[str]], zone: str | None, times: int = 1) -> None:
-    tally["n"] += times
-    for scale_id, value in scales.items():
-        tally["scales"].setdefault(scale_id, Counter())[value] += times
-    for item_id, values in items.items():
-        counter = tally["items"].setdefault(item_id, Counter())
-        for value in values:
-            counter[value] += times
+def _teacher_keys(scales: dict[str, str], items: dict[str, list[str]], zone: str | None) -> list[tuple]:
+    keys: list[tuple] = [("n",)]
+    keys += [("s", scale_id, value) for scale_id, value in scales.items()]
+    keys += [("i", item_id, value) for item_id, values in items.items() for value in values]
     if zone is not None:
-        tally["growth_zone"][zone] += times
+        keys.append(("z", zone))
+    return keys
 
 
-def _add_tally(into: Json, other: Json) -> None:
-    into["n"] += other["n"]
-    for part in ("scales", "items"):
-        for key, counter in other[part].items():
-            into[part].setdefault(key, Counter()).update(counter)
-    into["growth_zone"].update(other["growth_zone"])
-
-
-def _tally_out(tally: Json, instrument: Json) -> Json:
+def _tally_out(tally: Counter, instrument: Json) -> Json:
     bands = {scale["id"]: scale["bands"] for scale in instrument["scales"]}
-    scales = {}
-    for scale_id, histogram in tally["scales"].items():
-        counted = Counter()
-        for value, count in histogram.items():
-            counted[engine.band_for(bands[scale_id], float(value))["id"]] += count
-        scales[scale_id] = {"histogram": dict(histogram), "bands": dict(counted)}
-    return {
-        "n": tally["n"],
-        "scales": scales,
-        "items": {item_id: dict(counter) for item_id, counter in tally["items"].items()},
-        "growth_zone": dict(tally["growth_zone"]),
-    }
+    out: Json = {"n": tally[("n",)], "scales": {}, "items": {}, "growth_zone": {}}
+    for key, count in sorted(tally.items()):
+        if count == 0 or key[0] == "n":
+            continue
+        if key[0] == "s":
+            scale = out["scales"].setdefault(key[1], {"histogram": {}, "bands": {}})
+            scale["histogram"][key[2]] = count
+            band = engine.band_for(bands[key[1]], float(key[2]))["id"]
+            scale["bands"][band] = scale["bands"].get(band, 0) + count
+        elif key[0] == "i":
+            out["items"].setdefault(key[1], {})[key[2]] = count
+        else:
+            out["growth_zone"][key[1]] = count
+    return out
 
 
 class _Instrument:
-    """One instrument's counts: the whole staff and every group by a fact."""
+    """One instrument's counts: a tally per combination of facts given (few), and what summaries added."""
 
     def __init__(self, instrument: Json):
         self.instrument = instrument
-        self.total = _new_tally()
-        self.by_fact: dict[str, dict[str, Json]] = {}
+        self.profiles: dict[tuple, Counter] = {}
+        self.total = Counter()  # from summaries
+        self.by_fact: dict[str, dict[str, Counter]] = {}  # from summaries
 
-    def add(self, scales, items, zone, facts: Json) -> None:
-        _count(self.total, scales, items, zone)
-        for fact in FACTS:
-            if fact in facts:
-                group = self.by_fact.setdefault(fact, {}).setdefault(facts[fact], _new_tally())
-                _count(group, scales, items, zone)
+    def add(self, keys: list[tuple], facts: Json) -> None:
+        profile = tuple((fact, facts[fact]) for fact in FACTS if fact in facts)
+        tally = self.profiles.get(profile)
+        if tally is None:
+            self.profiles[profile] = tally = Counter()
+        tally.update(keys)
 
-    def merge(self, total: Json, by_fact: dict[str, dict[str, Json]]) -> None:
-        _add_tally(self.total, total)
+    def merge(self, total: Counter, by_fact: dict[str, dict[str, Counter]]) -> None:
+        self.total.update(total)
         for fact, groups in by_fact.items():
             for value, tally in groups.items():
-                _add_tally(self.by_fact.setdefault(fact, {}).setdefault(value, _new_tally()), tally)
+                self.by_fact.setdefault(fact, {}).setdefault(value, Counter()).update(tally)
 
     def out(self) -> Json:
-        data = _tally_out(self.total, self.instrument)
+        total = Counter(self.total)
+        by_fact = {
+            fact: {value: Counter(tally) for value, tally in groups.items()} for fact, groups in self.by_fact.items()
+        }
+        for profile, tally in self.profiles.items():
+            total.update(tally)
+            for fact, value in profile:
+                by_fact.setdefault(fact, {}).setdefault(value, Counter()).update(tally)
+        data = _tally_out(total, self.instrument)
         data["version"] = self.instrument["version"]
         data["by_fact"] = {
             fact: {value: _tally_out(tally, self.instrument) for value, tally in groups.items()}
-            for fact, groups in self.by_fact.items()
+            for fact, groups in by_fact.items()
         }
         return data
 
@@ -335,13 +337,19 @@ class _Instrument:
 # --- reading files ------------------------------------------------------------
 
 
-def entries(name: str, data: bytes) -> Iterator[tuple[str, bytes | None]]:
-    """The files a dropped file holds: itself, or a zip's members in name order (None: a broken zip)."""
-    if not data.startswith(b"PK\x03\x04"):
-        yield name, data
+def entries(name: str, data: bytes | BinaryIO) -> Iterator[tuple[str, bytes | None]]:
+    """The files a dropped file holds: itself, or a zip's members in name order (None: a broken zip).
+
+    ``data`` is the file's bytes or a seekable binary file (the CLI's, so a big zip is read member by
+    member from disk)."""
+    head = data[:4] if isinstance(data, bytes) else data.read(4)
+    if head != b"PK\x03\x04":
+        yield name, data if isinstance(data, bytes) else head + data.read()
         return
+    if not isinstance(data, bytes):
+        data.seek(0)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
         members = sorted((info for info in archive.infolist() if not info.is_dir()), key=lambda info: info.filename)
         for info in members:
             yield from entries(f"{name}/{info.filename}", archive.read(info))
@@ -360,7 +368,7 @@ class Aggregator:
         self.read = 0
         self.roster = roster  # named mode: one entry per counted share, None once a file has no name
 
-    def add(self, name: str, data: bytes) -> None:
+    def add(self, name: str, data: bytes | BinaryIO) -> None:
         for member, content in entries(name, data):
             self.read += 1
             try:
@@ -409,6 +417,8 @@ class Aggregator:
         items = _items(instrument)
         if any(item_id in items and items[item_id]["type"] == "text" for item_id in answers):
             raise RefusedError("free-text")
+        if any(answer in (None, "", []) for answer in answers.values()):
+            raise RefusedError("mismatch")
         if not SHARE_ID.fullmatch(data["share_id"]) or not isinstance(data["month"], str):
             raise RefusedError("mismatch")
         if not MONTH.fullmatch(data["month"]):
@@ -427,7 +437,7 @@ class Aggregator:
         self.share_ids.add(data["share_id"])
         scales = {s["id"]: _key(s["value"]) for s in expected}
         ticked = {i: [_key(v) for v in (a if isinstance(a, list) else [a])] for i, a in answers.items()}
-        self._tally(instrument).add(scales, ticked, scored.get("growth_zone"), facts)
+        self._tally(instrument).add(_teacher_keys(scales, ticked, scored.get("growth_zone")), facts)
         if self.roster is not None:
             if "name" in facts:
                 self.roster.append({"name": facts["name"], "instrument": instrument["id"], "scales": scored})
@@ -452,7 +462,7 @@ class Aggregator:
             for key, part in parts.items()
         ]
         read = [(instrument, _read_part(instrument, part)) for instrument, part in checked]
-        if sum(total["n"] for _, (total, _) in read) != len(ids):
+        if sum(total[("n",)] for _, (total, _) in read) != len(ids):
             raise RefusedError("mismatch")
         carried = [_read_rejected(entry) for entry in rejected]
         if self.share_ids.intersection(ids):
@@ -473,18 +483,6 @@ class Aggregator:
         }
 
 
-def _count_of(value: Any) -> int:
-    if type(value) is not int or value < 0:
-        raise RefusedError("mismatch")
-    return value
-
-
-def _read_counts(counts: Any, allowed) -> Counter:
-    if not isinstance(counts, dict) or not all(isinstance(k, str) and allowed(k) for k in counts):
-        raise RefusedError("mismatch")
-    return Counter({key: _count_of(count) for key, count in counts.items() if _count_of(count)})
-
-
 def _number_in(low: float, high: float):
     def allowed(key: str) -> bool:
         try:
@@ -495,53 +493,62 @@ def _number_in(low: float, high: float):
     return allowed
 
 
-def _read_tally(instrument: Json, part: Any) -> Json:
-    """A summary's tally, checked against the instrument; raises RefusedError("mismatch")."""
-    if (
-        not isinstance(part, dict)
-        or not isinstance(part.get("scales"), dict)
-        or not isinstance(part.get("items"), dict)
-    ):
+TALLY_KEYS = {"n", "scales", "items", "growth_zone"}
+
+
+def _read_tally(instrument: Json, part: Any) -> Counter:
+    """A summary's tally, checked against the instrument: every key one it could hold, every count a
+    positive whole number, bands as the histogram gives them, written as this module writes it."""
+    if not isinstance(part, dict) or not isinstance(part.get("n"), int):
         raise RefusedError("mismatch")
     specs = {scale["id"]: scale for scale in instrument["scales"]}
-    items = {i: item for i, item in _items(instrument).items() if item["type"] != "text"}
-    tally = _new_tally()
-    tally["n"] = _count_of(part.get("n"))
-    for scale_id, scale in part["scales"].items():
-        spec = specs.get(scale_id)
-        if spec is None or not isinstance(scale, dict):
-            raise RefusedError("mismatch")
-        histogram = _read_counts(scale.get("histogram"), _number_in(spec["min"], spec["max"]))
-        tally["scales"][scale_id] = histogram
-        if _tally_out(tally, instrument)["scales"][scale_id]["bands"] != scale.get("bands"):
-            raise RefusedError("mismatch")
-        if sum(histogram.values()) != tally["n"]:
-            raise RefusedError("mismatch")
-    for item_id, counts in part["items"].items():
-        item = items.get(item_id)
-        if item is None:
-            raise RefusedError("mismatch")
+    allowed = {("s", s["id"]): _number_in(s["min"], s["max"]) for s in instrument["scales"]}
+    for item in _items(instrument).values():
         if item["type"] == "rating":
-            allowed = _number_in(item["min"], item["max"])
-        else:
-            allowed = {_key(option["value"]) for option in item["options"]}.__contains__
-        tally["items"][item_id] = _read_counts(counts, allowed)
+            allowed["i", item["id"]] = _number_in(item["min"], item["max"])
+        elif item["type"] != "text":
+            allowed["i", item["id"]] = {_key(option["value"]) for option in item["options"]}.__contains__
     zones = set(specs) if _has_growth_zone(instrument) else set()
-    tally["growth_zone"] = _read_counts(part.get("growth_zone"), zones.__contains__)
+    tally = Counter({("n",): part["n"]})
+    try:
+        for kind, part_name in (("s", "scales"), ("i", "items")):
+            for key, counts in part[part_name].items():
+                counts = counts["histogram"] if kind == "s" else counts
+                check = allowed.get((kind, key))
+                for value, count in counts.items():
+                    if check is None or not check(value):
+                        raise RefusedError("mismatch")
+                    tally[kind, key, value] = count
+        for zone, count in part["growth_zone"].items():
+            if zone not in zones:
+                raise RefusedError("mismatch")
+            tally["z", zone] = count
+    except (AttributeError, KeyError, TypeError):
+        raise RefusedError("mismatch") from None
+    if any(type(count) is not int or count <= 0 for count in tally.values()):
+        raise RefusedError("mismatch")
+    shown = {key: part[key] for key in TALLY_KEYS if key in part}
+    if _tally_out(tally, instrument) != shown:
+        raise RefusedError("mismatch")
+    if any(sum(scale["histogram"].values()) != part["n"] for scale in shown["scales"].values()):
+        raise RefusedError("mismatch")
     return tally
 
 
-def _read_part(instrument: Json, part: Json) -> tuple[Json, dict[str, dict[str, Json]]]:
-    total = _read_tally(instrument, part)
-    by_fact = part.get("by_fact")
-    if not isinstance(by_fact, dict) or set(part) != {"version", "n", "scales", "items", "growth_zone", "by_fact"}:
+def _read_part(instrument: Json, part: Json) -> tuple[Counter, dict[str, dict[str, Counter]]]:
+    if set(part) != TALLY_KEYS | {"version", "by_fact"} or not isinstance(part["by_fact"], dict):
         raise RefusedError("mismatch")
-    groups: dict[str, dict[str, Json]] = {}
-    for fact, values in by_fact.items():
+    total = _read_tally(instrument, part)
+    groups: dict[str, dict[str, Counter]] = {}
+    for fact, values in part["by_fact"].items():
         if fact not in FACTS or not isinstance(values, dict) or not set(values) <= set(FACTS[fact]):
             raise RefusedError("mismatch")
-        groups[fact] = {value: _read_tally(instrument, tally) for value, tally in values.items()}
-        if sum(tally["n"] for tally in groups[fact].values()) > total["n"]:
+        groups[fact] = {}
+        for value, tally in values.items():
+            if not isinstance(tally, dict) or set(tally) != TALLY_KEYS:
+                raise RefusedError("mismatch")
+            groups[fact][value] = _read_tally(instrument, tally)
+        if sum(tally[("n",)] for tally in groups[fact].values()) > total[("n",)]:
             raise RefusedError("mismatch")
     return total, groups
 
@@ -674,10 +681,8 @@ def _priorities(instruments: dict[str, Json], instrument: Json, zones: list[Json
 
 def _heat_map(part: Json, zones: list[Json]) -> Json | None:
     """Growth zone × category: the share of each shown category group whose growth zone is the stage."""
-    groups = {
-        value: (tally["n"], Counter(tally["growth_zone"]))
-        for value, tally in part["by_fact"].get("category", {}).items()
-    }
+    given = part["by_fact"].get("category", {})
+    groups = {v: (given[v]["n"], Counter(given[v]["growth_zone"])) for v in FACTS["category"] if v in given}
     missing = Counter(part["growth_zone"])
     for _, counts in groups.values():
         missing.subtract(counts)  # the teachers who did not give their category: the staff minus every group

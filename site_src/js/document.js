@@ -7,7 +7,7 @@ import { EngineClient } from "./engine-client.js";
 import { siteUrl } from "./paths.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
-import { download } from "./transfer.js";
+import { download, fileName } from "./transfer.js";
 
 // Values are read from and written to inputs named "block", "block:field" or "block:row:column".
 // A block id may be a name the form or Object already has ("reset", "elements", "constructor"), so
@@ -116,11 +116,15 @@ class DocumentPage {
       return;
     }
     const name = this.freeName(this.t("doc.copy_prefill", { source: data.source, date: data.date }));
-    this.record.copies[name] = { values, prefill: values, updated: new Date().toISOString() };
+    const start = this.kept(await this.template);
+    for (const [block, value] of Object.entries(values)) {
+      start[block] = Object.hasOwn(start, block) ? { ...start[block], ...value } : value;
+    }
+    this.record.copies[name] = { values: start, prefill: values, updated: new Date().toISOString() };
     this.name = name;
     this.persist(true);
     this.fillSelect();
-    this.show(values);
+    this.show(start);
     this.say(this.t("doc.prefilled", { name }));
   }
 
@@ -241,7 +245,22 @@ class DocumentPage {
     this.say("");
   }
 
-  newCopy() {
+  // What a new copy starts with: the header fields that stay the same from copy to copy (name, subject,
+  // school: `keep` in the template), as this tab's copy has them.
+  kept(template) {
+    const from = this.current().values;
+    const values = {};
+    const isObject = (value) => typeof value === "object" && value !== null;
+    for (const block of template.blocks.filter((b) => b.type === "fields" && isObject(from[b.id]))) {
+      for (const field of block.fields.filter((f) => f.keep && Object.hasOwn(from[block.id], f.id))) {
+        if (from[block.id][field.id]) own(values, block.id, () => ({}))[field.id] = from[block.id][field.id];
+      }
+    }
+    return values;
+  }
+
+  async newCopy() {
+    const template = await this.template;
     const input = this.root.querySelector("[data-copy-name]");
     for (const [name, copy] of Object.entries(store.loadDocument(this.id).record?.copies ?? {})) {
       own(this.record.copies, name, () => copy); // a copy made in another tab keeps its name
@@ -252,11 +271,12 @@ class DocumentPage {
       return;
     }
     input.value = "";
-    this.record.copies[name] = { values: {}, updated: new Date().toISOString() };
+    const values = this.kept(template);
+    this.record.copies[name] = { values, updated: new Date().toISOString() };
     this.name = name;
     this.persist(true);
     this.fillSelect();
-    this.show({});
+    this.show(values);
   }
 
   deleteCopy() {
@@ -283,16 +303,18 @@ class DocumentPage {
     this.changed();
   }
 
+  // Only the answer to the latest request is shown (an earlier copy's count never lands on a new one);
+  // a sheet with no marked row yet has nothing done: 0 %.
   async updateCompletion() {
     if (!this.form.querySelector("select[name]")) return;
+    const asked = (this.completionAsked = (this.completionAsked ?? 0) + 1);
     try {
       const done = await this.engine.request({ type: "completion", src: this.src, values: readValues(this.form) });
-      if (done) {
-        this.completionLine.textContent = this.t("doc.completion", done);
-        this.completionLine.hidden = false;
-      }
+      if (asked !== this.completionAsked) return;
+      this.completionLine.textContent = this.t("doc.completion", done ?? { percent: 0, done: 0, partly: 0, not: 0, empty: 0 });
+      this.completionLine.hidden = false;
     } catch {
-      this.completionLine.hidden = true;
+      if (asked === this.completionAsked) this.completionLine.hidden = true;
     }
   }
 
@@ -304,8 +326,8 @@ class DocumentPage {
     }
     try {
       const bytes = await this.engine.request({ type: "docx", src: this.src, values: readValues(this.form) });
-      const name = `${this.id}-${this.name}`.replace(/[^\p{L}\p{N}._-]+/gu, "-");
-      download(`${name}.docx`, bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+      const { title } = await this.template;
+      download(fileName(`${title} — ${this.name}`, "docx"), bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     } catch (error) {
       this.say(this.t("doc.docx_failed", { reason: error.message }));
     }

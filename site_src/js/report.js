@@ -4,6 +4,7 @@
 
 import { barChart, ladderChart, radarChart } from "./chart.js";
 import { h } from "./dom.js";
+import { formatDelta, formatNumber } from "./numbers.js";
 import { siteUrl } from "./paths.js";
 import { isSitePage } from "./record-check.js";
 
@@ -38,7 +39,7 @@ function summary(t, result) {
     }
   } else if (result.scales?.length === 1) {
     const [only] = result.scales;
-    rows.push(h("p", { class: "kasibi-floor", "data-band": only.band }, `${only.title}: ${only.value} / ${only.max} — ${only.band_label}`));
+    rows.push(h("p", { class: "kasibi-floor", "data-band": only.band }, `${only.title}: ${formatNumber(only.value)} / ${formatNumber(only.max)} — ${only.band_label}`));
     if (only.band_text) rows.push(h("p", null, only.band_text));
   }
   return rows;
@@ -50,7 +51,7 @@ function ladder(t, result) {
   const next = placement.next;
   return [
     h("p", { class: "kasibi-floor", "data-placement": placement.rank }, t("result.ladder_place", { label: placement.label })),
-    h("p", { class: "kasibi-note" }, t("result.ladder_rule", { threshold: placement.threshold })),
+    h("p", { class: "kasibi-note" }, t("result.ladder_rule", { threshold: formatNumber(placement.threshold) })),
     next ? h("section", { class: "kasibi-next" },
       h("h3", null, t("result.ladder_next", { label: next.title })),
       next.missing.length ? [h("h4", null, t("result.ladder_missing")), list(next.missing)] : null,
@@ -97,11 +98,13 @@ function profile(t, result) {
     h("h3", null, t("result.profile")),
     chart,
     h("table", { "data-profile": "" },
+      h("thead", null, h("tr", null, h("th", { scope: "col" }, t("compare.scale")), h("th", { scope: "col" }, t("result.col_band")),
+        h("th", { scope: "col" }, t("result.col_value")), h("th", { scope: "col" }, t("result.col_guide")))),
       h("tbody", null, result.scales.map((scale) => h("tr", { "data-scale": scale.id },
         h("th", { scope: "row" }, scale.title),
         h("td", { "data-band": scale.band }, scale.band_label,
           scale.band_text ? h("span", { class: "kasibi-band-text" }, scale.band_text) : null),
-        h("td", null, `${scale.value} / ${scale.max}`),
+        h("td", { class: "kasibi-profile__value" }, `${formatNumber(scale.value)} / ${formatNumber(scale.max)}`),
         h("td", null, guideLink(t, scale.guide)),
       ))),
     ),
@@ -175,9 +178,9 @@ export function renderComparison(t, comparison, earlierDate) {
         h("th", null, t("compare.after")), h("th", null, t("compare.change")))),
       h("tbody", null, comparison.changes.map((c) => h("tr", { "data-direction": c.direction },
         h("th", { scope: "row" }, c.title),
-        h("td", null, `${c.before_band} (${c.before})`),
-        h("td", null, `${c.after_band} (${c.after})`),
-        h("td", null, `${arrow[c.direction]} ${c.delta > 0 ? "+" : ""}${c.delta}`),
+        h("td", null, `${c.before_band} (${formatNumber(c.before)})`),
+        h("td", null, `${c.after_band} (${formatNumber(c.after)})`),
+        h("td", null, `${arrow[c.direction]} ${formatDelta(c.delta)}`),
       ))),
     ),
     h("p", null, comparison.rose.length || comparison.fell.length

@@ -5,13 +5,14 @@
 
 import { trendChart } from "./chart.js";
 import { h } from "./dom.js";
+import { formatNumber } from "./numbers.js";
 import { EngineClient } from "./engine-client.js";
 import { pageUrl } from "./paths.js";
 import { isIdent, isTimestamp, validRecord } from "./record-check.js";
 import { renderComparison, renderResult } from "./report.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
-import { ImportError, MAX_BYTES, csvFor, download, exportFile, merge, parseImport } from "./transfer.js";
+import { ImportError, MAX_BYTES, csvFor, download, exportFile, fileName, merge, parseImport } from "./transfer.js";
 
 const day = (iso) => new Date(iso).toLocaleDateString("kk-KZ");
 const sameRecord = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -35,7 +36,7 @@ function headline(t, result) {
     const zone = result.scales.find((s) => s.id === result.growth_zone);
     return `${t("result.growth_zone")}: ${zone?.title ?? ""}`;
   }
-  if (result.scales?.length === 1) return `${result.scales[0].title}: ${result.scales[0].value} — ${result.scales[0].band_label}`;
+  if (result.scales?.length === 1) return `${result.scales[0].title}: ${formatNumber(result.scales[0].value)} — ${result.scales[0].band_label}`;
   return t("results.card_saved");
 }
 
@@ -165,9 +166,9 @@ class ResultsPage {
       }
     });
     const csv = h("button", { type: "button", class: "md-button" }, this.t("results.csv"));
-    csv.addEventListener("click", () => download(`${id}.csv`, csvFor(drawable, {
+    csv.addEventListener("click", async () => download(fileName(title, "csv"), csvFor(drawable, {
       date: this.t("results.col_date"), version: this.t("results.col_version"), band: this.t("results.col_band"),
-    }), "text/csv;charset=utf-8"));
+    }, await this.instrument(id)), "text/csv;charset=utf-8"));
     const page = id && pageUrl(`assessment:${id}`);
     return h("section", { class: "kasibi-group", "data-instrument": id },
       h("h2", null, page ? h("a", { href: page }, title) : title),

@@ -2,6 +2,7 @@
 // and a strict import. An imported file is data, never code: it is size-checked, parsed, checked
 // field by field, and merged only when all of it is sound; otherwise nothing changes.
 
+import { formatNumber, localDateTime } from "./numbers.js";
 import { isTimestamp, linksOnSite, validRecord } from "./record-check.js";
 import { FORMAT, isPlainObject, upgrade } from "./store.js";
 
@@ -32,26 +33,46 @@ export function download(filename, text, type) {
 
 // Spreadsheets run a cell whose text starts with = + - @ (or a tab or line break): whatever made the text
 // (a typed answer, a list of ticks joined, a title from an imported file), it gets a leading apostrophe.
-// Only a number keeps its minus sign.
+// Only a number keeps its minus sign; numbers have a decimal comma, as Excel reads them in kk and ru.
 function cell(value) {
-  const text = Array.isArray(value) ? value.join("; ") : String(value ?? "");
+  const text = typeof value === "number" ? formatNumber(value) : Array.isArray(value) ? value.join("; ") : String(value ?? "");
   const safe = typeof value !== "number" && /^[=+\-@\t\r\n]/.test(text) ? `'${text}` : text;
   return /[",\n\r;]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export function csvFor(records, labels) {
+// An answer as the form showed it: the option's words, not its code (the code when the instrument is unknown).
+function answerText(item, answer) {
+  const text = (value) => item?.options?.find((o) => o.value === value)?.text ?? value;
+  return Array.isArray(answer) ? answer.map(text) : item?.type === "text" ? answer : text(answer);
+}
+
+// One instrument's results for Excel in a Kazakh or Russian locale: `;` between cells, UTF-8 with a BOM,
+// the questions and answers in words, dates in this computer's time. The JSON export stays the machine copy.
+export function csvFor(records, labels, instrument = null) {
+  const known = new Map((instrument?.sections ?? []).flatMap((s) => s.items).map((item) => [item.id, item]));
   const scales = [...new Map(records.flatMap((r) => r.result?.scales ?? []).map((s) => [s.id, s.title])).entries()];
-  const items = [...new Set(records.flatMap((r) => Object.keys(r.answers)))];
-  const header = [labels.date, labels.version, ...scales.flatMap(([, title]) => [title, `${title}: ${labels.band}`]), ...items];
+  const items = [...new Set([...known.keys(), ...records.flatMap((r) => Object.keys(r.answers))])]
+    .filter((id) => records.some((r) => Object.hasOwn(r.answers, id)));
+  const header = [labels.date, labels.version, ...scales.flatMap(([, title]) => [title, `${title}: ${labels.band}`]),
+    ...items.map((id) => known.get(id)?.prompt ?? id)];
   const rows = records.map((r) => {
     const byScale = new Map((r.result?.scales ?? []).map((s) => [s.id, s]));
     return [
-      r.completed_at, r.instrument_version,
+      localDateTime(r.completed_at), r.instrument_version,
       ...scales.flatMap(([id]) => [byScale.get(id)?.value ?? "", byScale.get(id)?.band_label ?? ""]),
-      ...items.map((id) => r.answers[id] ?? ""),
+      ...items.map((id) => (Object.hasOwn(r.answers, id) ? answerText(known.get(id), r.answers[id]) : "")),
     ];
   });
-  return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
+  return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(";")).join("\r\n")}\r\n`;
+}
+
+// A file name Windows accepts: no \ / : * ? " < > | or control characters, no trailing dot or space,
+// not a device name (CON, NUL, COM1…), not too long; «:» in a title reads as a dash.
+export function fileName(name, extension) {
+  let stem = String(name).replace(/\s*:\s+/g, " — ").replace(/[\u0000-\u001f<>:"/\\|?*]+/g, " ")
+    .replace(/\s+/g, " ").trim().slice(0, 150).replace(/[. ]+$/, "");
+  if (!stem || /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(stem)) stem = `_${stem}`;
+  return `${stem}.${extension}`;
 }
 
 // The earliest a record may be dated, and how far ahead of this computer's clock another's may run.
