@@ -13,9 +13,14 @@ from __future__ import annotations
 
 import argparse
 import collections
+import heapq
+import itertools
 import json
+import multiprocessing
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from .browser import aggregate, engine
@@ -144,19 +149,67 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inputs(paths: list[str]) -> list[tuple[str, Path]]:
+def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
+    """A folder's files named prefix + relative path, in the order sorting those names gives (a
+    sub-folder sorts as its name + "/"), read one directory at a time."""
+    children = sorted(folder.iterdir(), key=lambda p: p.name + "/" if p.is_dir() else p.name)
+    for child in children:
+        if child.is_dir() and not child.is_symlink():
+            yield from _walk(child, f"{prefix}{child.name}/")
+        elif child.is_file():
+            yield f"{prefix}{child.name}", child
+
+
+def _inputs(paths: list[str]) -> Iterator[tuple[str, Path]]:
     """Every file named or under a folder named, as the school page names it (a folder's files as
     folder/sub/file, like the browser's folder picker), in name order; raises OSError for a missing path."""
-    found = []
-    for given in map(Path, paths):
-        if given.is_dir():
-            root = given.resolve()
-            found += [(f"{root.name}/{p.relative_to(root).as_posix()}", p) for p in root.rglob("*") if p.is_file()]
-        elif given.is_file():
-            found.append((given.name, given))
-        else:
-            raise OSError(f"{given}: no such file or folder")
-    return sorted(found, key=lambda entry: entry[0])
+    given = [Path(path) for path in paths]
+    for path in given:
+        if not (path.is_dir() or path.is_file()):
+            raise OSError(f"{path}: no such file or folder")
+    walks = [_walk(p.resolve(), f"{p.resolve().name}/") if p.is_dir() else iter([(p.name, p)]) for p in given]
+    return heapq.merge(*walks, key=lambda entry: entry[0])
+
+
+def _members(inputs: Iterator[tuple[str, Path]]) -> Iterator[tuple[str, bytes | None]]:
+    """Each file's content, a zip's members one by one; one file open at a time (None: unreadable)."""
+    for name, path in inputs:
+        try:
+            with path.open("rb") as data:
+                yield from aggregate.entries(name, data)
+        except OSError:
+            yield name, None
+
+
+_instruments: dict = {}  # a worker process's instruments (set once by _start_worker)
+BATCH = 256  # files a worker examines at a time
+
+
+def _start_worker(instruments: dict) -> None:
+    _instruments.update(instruments)
+
+
+def _examine_batch(contents: list[bytes | None]) -> list[tuple]:
+    return [aggregate.examine(content, _instruments) for content in contents]
+
+
+def _examined(members: Iterator[tuple[str, bytes | None]], instruments: dict, jobs: int) -> Iterator[tuple[str, tuple]]:
+    """(name, what aggregate.examine found) for every file in input order, examined in ``jobs`` processes;
+    at most a few batches are in flight, so memory stays flat however many files there are."""
+    if jobs <= 1:
+        yield from ((name, aggregate.examine(content, instruments)) for name, content in members)
+        return
+    with multiprocessing.Pool(jobs, _start_worker, (instruments,)) as pool:
+        pending: collections.deque = collections.deque()
+        while batch := list(itertools.islice(members, BATCH)):
+            names = [name for name, _ in batch]
+            pending.append((names, pool.apply_async(_examine_batch, ([content for _, content in batch],))))
+            if len(pending) >= 2 * jobs:
+                names, result = pending.popleft()
+                yield from zip(names, result.get(), strict=True)
+        while pending:
+            names, result = pending.popleft()
+            yield from zip(names, result.get(), strict=True)
 
 
 def _aggregate(args: argparse.Namespace) -> int:
@@ -173,12 +226,11 @@ def _aggregate(args: argparse.Namespace) -> int:
         print(f"aggregate: {error}", file=sys.stderr)
         return 2
     counted = aggregate.Aggregator(instruments)
-    for name, path in inputs:  # one file open at a time; a zip is read member by member
-        try:
-            with path.open("rb") as data:
-                counted.add(name, data)
-        except OSError:
-            counted.add(name, b"")  # unreadable: listed as broken
+    jobs = args.jobs or min(
+        4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+    for name, examined in _examined(_members(inputs), instruments, jobs):
+        counted.count(name, examined)
     summary = counted.summary()
     if out is not None:
         out.write_text(aggregate.canonical(summary) + "\n", encoding="utf-8")
@@ -217,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     summary.add_argument("paths", nargs="+", metavar="FILES_OR_FOLDERS", help="share files, zips, summaries, folders")
     summary.add_argument("--json", metavar="OUT", help="write the summary file (the page's download, byte for byte)")
     summary.add_argument("--assessments", default="assessments")
+    summary.add_argument("--jobs", type=int, default=0, help="worker processes (default: the CPUs, at most 4)")
     summary.set_defaults(run=_aggregate)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -454,24 +454,36 @@ def test_cli_json_is_byte_identical_to_the_page_summary(instruments, tmp_path, c
     rng = random.Random(14)
     files = teacher_files(instruments, rng, 70)
     folder = tmp_path / "inbox"
-    (folder / "class-a").mkdir(parents=True)
-    for name, data in files[:30]:
-        (folder / "class-a" / name).write_bytes(data)
+    # names whose order differs between "sort the folder's entries" and "sort the full paths"
+    subfolders = ["class-a", "class-a.b", "class", "class-ab", "Класс"]
+    for sub in subfolders:
+        (folder / sub).mkdir(parents=True)
+    (folder / "class.json").write_bytes(files[0][1])
+    twice = share_file(instruments, rng, CYCLE)  # in two folders: the first by full path counts
+    (folder / "class" / "dup-x.json").write_bytes(twice)
+    (folder / "class-a" / "dup-y.json").write_bytes(twice)
+    for n, (name, data) in enumerate(files[1:30]):
+        (folder / subfolders[n % 5] / name).write_bytes(data)
     (tmp_path / "more.zip").write_bytes(zipped(files[30:60], "week-2/"))
     for name, data in files[60:]:
         (tmp_path / name).write_bytes(data)
-    out = tmp_path / "summary.json"
     args = ["aggregate", str(folder), str(tmp_path / "more.zip"), *(str(tmp_path / n) for n, _ in files[60:])]
-    assert cli.main([*args, "--json", str(out)]) == 0
     # the page gets the same files: a folder's with their folder path, the zip and the loose files by name
-    page = [(f"inbox/class-a/{n}", d) for n, d in files[:30]] + [("more.zip", zipped(files[30:60], "week-2/"))]
-    page += files[60:]
+    page = [("inbox/class.json", files[0][1]), ("inbox/class/dup-x.json", twice), ("inbox/class-a/dup-y.json", twice)]
+    page += [(f"inbox/{subfolders[n % 5]}/{name}", data) for n, (name, data) in enumerate(files[1:30])]
+    page += [("more.zip", zipped(files[30:60], "week-2/")), *files[60:]]
     rng.shuffle(page)
     expected = aggregate.aggregate_files(*zip(*page, strict=True), json.dumps(instruments))
-    assert out.read_bytes() == expected.encode("utf-8")
+    assert {"name": "inbox/class/dup-x.json", "code": "duplicate", "reason": aggregate.REASONS["duplicate"]} in (
+        json.loads(expected)["rejected"]
+    )
+    for jobs in ("1", "2", "3"):  # in this process, or in worker processes
+        out = tmp_path / f"summary-{jobs}.json"
+        assert cli.main([*args, "--json", str(out), "--jobs", jobs]) == 0
+        assert out.read_bytes() == expected.encode("utf-8")
     printed = capsys.readouterr().out
     summary = json.loads(expected)
-    assert f"teachers counted: {len(summary['share_ids'])}" in printed and "files read: 70" in printed
+    assert f"teachers counted: {len(summary['share_ids'])}" in printed and "files read: 72" in printed
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,7 @@ class RefusedError(ValueError):
     """A file the aggregation does not count; ``code`` is one of REASONS."""
 
     def __init__(self, code: str):
-        super().__init__(code)
+        super().__init__(REASONS[code])
         self.code = code
 
 
@@ -357,6 +357,86 @@ def entries(name: str, data: bytes | BinaryIO) -> Iterator[tuple[str, bytes | No
         yield name, None
 
 
+def _instrument(instruments: dict[str, Json], ref: Any, version: Any = None) -> Json:
+    if isinstance(ref, dict):
+        ref, version = ref.get("id"), ref.get("version")
+    instrument = instruments.get(ref) if isinstance(ref, str) else None
+    if instrument is None or version != instrument["version"]:
+        raise RefusedError("instrument")
+    return instrument
+
+
+def examine(content: bytes | None, instruments: dict[str, Json]) -> tuple:
+    """What one file adds, checked but not yet counted (no state: the CLI runs it in worker processes):
+    ("share", share id, instrument id, tally keys, facts, scale values, growth zone), ("summary", share ids,
+    [(instrument id, total, by fact)], carried rejections) or ("refused", code)."""
+    try:
+        if content is None:
+            raise RefusedError("broken")
+        try:
+            data = json.loads(content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise RefusedError("broken") from None
+        kind = data.get("format") if isinstance(data, dict) else None
+        if kind not in (SHARE, SUMMARY):
+            is_export = isinstance(data, dict) and data.get("kind") == "kasibi-results"
+            raise RefusedError("results-export" if is_export else "not-ours")
+        if data.get("format_version") != FORMAT_VERSION:
+            raise RefusedError("version")
+        return _examine_share(data, instruments) if kind == SHARE else _examine_summary(data, instruments)
+    except RefusedError as refused:
+        return ("refused", refused.code)
+
+
+def _examine_share(data: Json, instruments: dict[str, Json]) -> tuple:
+    if set(data) != SHARE_KEYS or not isinstance(data["share_id"], str):
+        raise RefusedError("mismatch")
+    instrument = _instrument(instruments, data["instrument"])
+    answers, facts = data["answers"], data["facts"]
+    if not isinstance(answers, dict) or not isinstance(facts, dict):
+        raise RefusedError("mismatch")
+    items = _items(instrument)
+    if any(item_id in items and items[item_id]["type"] == "text" for item_id in answers):
+        raise RefusedError("free-text")
+    if any(answer in (None, "", []) for answer in answers.values()):
+        raise RefusedError("mismatch")
+    if not SHARE_ID.fullmatch(data["share_id"]) or not isinstance(data["month"], str):
+        raise RefusedError("mismatch")
+    if not MONTH.fullmatch(data["month"]):
+        raise RefusedError("mismatch")
+    try:
+        scored = engine.score(instrument, answers)
+        if checked_facts(facts) != facts:
+            raise ValueError("facts")
+    except ValueError:  # engine.AnswerError, or facts that do not fit
+        raise RefusedError("mismatch") from None
+    expected = [{"id": s["id"], "value": s["value"], "band": s["band"]} for s in scored.get("scales", [])]
+    zone = scored.get("growth_zone")
+    if not scored["complete"] or data["scales"] != expected or data["growth_zone"] != zone:
+        raise RefusedError("mismatch")
+    scales = {s["id"]: _key(s["value"]) for s in expected}
+    ticked = {i: [_key(v) for v in (a if isinstance(a, list) else [a])] for i, a in answers.items()}
+    values = {s["id"]: s["value"] for s in expected}
+    return ("share", data["share_id"], instrument["id"], _teacher_keys(scales, ticked, zone), facts, values, zone)
+
+
+def _examine_summary(data: Json, instruments: dict[str, Json]) -> tuple:
+    if set(data) != SUMMARY_KEYS:
+        raise RefusedError("mismatch")
+    ids, parts, rejected = data["share_ids"], data["instruments"], data["rejected"]
+    if not isinstance(ids, list) or not isinstance(parts, dict) or not isinstance(rejected, list):
+        raise RefusedError("mismatch")
+    if not all(isinstance(i, str) and SHARE_ID.fullmatch(i) for i in ids) or len(set(ids)) != len(ids):
+        raise RefusedError("mismatch")
+    read = []
+    for key, part in parts.items():
+        instrument = _instrument(instruments, key, part.get("version") if isinstance(part, dict) else None)
+        read.append((key, *_read_part(instrument, part)))
+    if sum(total[("n",)] for _, total, _ in read) != len(ids):
+        raise RefusedError("mismatch")
+    return ("summary", ids, read, [_read_rejected(entry) for entry in rejected])
+
+
 class Aggregator:
     """Counts share files and summaries as they come, keeping only the counts and the share ids."""
 
@@ -369,109 +449,49 @@ class Aggregator:
         self.roster = roster  # named mode: one entry per counted share, None once a file has no name
 
     def add(self, name: str, data: bytes | BinaryIO) -> None:
+        """Examine and count a dropped file (every file of a zip)."""
         for member, content in entries(name, data):
-            self.read += 1
-            try:
-                if content is None:
-                    raise RefusedError("broken")
-                self._add_file(content)
-            except RefusedError as refused:
-                self._reject(member, refused.code)
+            self.count(member, examine(content, self.instruments))
 
-    def _reject(self, name: str, code: str) -> None:
-        self.rejected.append({"name": name, "code": code, "reason": REASONS[code]})
-
-    def _add_file(self, content: bytes) -> str:
-        """Count one file; returns its format (SHARE or SUMMARY) or raises RefusedError."""
-        try:
-            data = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise RefusedError("broken") from None
-        kind = data.get("format") if isinstance(data, dict) else None
-        if kind not in (SHARE, SUMMARY):
-            is_export = isinstance(data, dict) and data.get("kind") == "kasibi-results"
-            raise RefusedError("results-export" if is_export else "not-ours")
-        if data.get("format_version") != FORMAT_VERSION:
-            raise RefusedError("version")
-        if kind == SHARE:
-            self._add_share(data)
+    def count(self, name: str, examined: tuple) -> str:
+        """Count what ``examine`` found in the file ``name``, in input order; returns what it was counted as."""
+        self.read += 1
+        kind = examined[0]
+        if kind == "share":
+            _, share_id, instrument_id, keys, facts, values, zone = examined
+            if share_id in self.share_ids:
+                kind = self._reject(name, "duplicate")
+            else:
+                self.share_ids.add(share_id)
+                self._tally(instrument_id).add(keys, facts)
+                if self.roster is not None and "name" in facts:
+                    self.roster.append(
+                        {"name": facts["name"], "instrument": instrument_id, "values": values, "growth_zone": zone}
+                    )
+                elif self.roster is not None:
+                    self.roster = None
+        elif kind == "summary":
+            _, ids, read, carried = examined
+            if self.share_ids.intersection(ids):
+                kind = self._reject(name, "duplicate")
+            else:
+                self.share_ids.update(ids)
+                for instrument_id, total, by_fact in read:
+                    self._tally(instrument_id).merge(total, by_fact)
+                self.rejected += carried
+                self.roster = None  # a summary carries no names
         else:
-            self._add_summary(data)
+            self._reject(name, examined[1])
         return kind
 
-    def _instrument(self, ref: Any, version: Any = None) -> Json:
-        if isinstance(ref, dict):
-            ref, version = ref.get("id"), ref.get("version")
-        instrument = self.instruments.get(ref) if isinstance(ref, str) else None
-        if instrument is None or version != instrument["version"]:
-            raise RefusedError("instrument")
-        return instrument
+    def _reject(self, name: str, code: str) -> str:
+        self.rejected.append({"name": name, "code": code, "reason": REASONS[code]})
+        return "refused"
 
-    def _add_share(self, data: Json) -> None:
-        if set(data) != SHARE_KEYS or not isinstance(data["share_id"], str):
-            raise RefusedError("mismatch")
-        instrument = self._instrument(data["instrument"])
-        answers, facts = data["answers"], data["facts"]
-        if not isinstance(answers, dict) or not isinstance(facts, dict):
-            raise RefusedError("mismatch")
-        items = _items(instrument)
-        if any(item_id in items and items[item_id]["type"] == "text" for item_id in answers):
-            raise RefusedError("free-text")
-        if any(answer in (None, "", []) for answer in answers.values()):
-            raise RefusedError("mismatch")
-        if not SHARE_ID.fullmatch(data["share_id"]) or not isinstance(data["month"], str):
-            raise RefusedError("mismatch")
-        if not MONTH.fullmatch(data["month"]):
-            raise RefusedError("mismatch")
-        try:
-            scored = engine.score(instrument, answers)
-            if checked_facts(facts) != facts:
-                raise ValueError("facts")
-        except ValueError:  # engine.AnswerError, or facts that do not fit
-            raise RefusedError("mismatch") from None
-        expected = [{"id": s["id"], "value": s["value"], "band": s["band"]} for s in scored.get("scales", [])]
-        if not scored["complete"] or data["scales"] != expected or data["growth_zone"] != scored.get("growth_zone"):
-            raise RefusedError("mismatch")
-        if data["share_id"] in self.share_ids:
-            raise RefusedError("duplicate")
-        self.share_ids.add(data["share_id"])
-        scales = {s["id"]: _key(s["value"]) for s in expected}
-        ticked = {i: [_key(v) for v in (a if isinstance(a, list) else [a])] for i, a in answers.items()}
-        self._tally(instrument).add(_teacher_keys(scales, ticked, scored.get("growth_zone")), facts)
-        if self.roster is not None:
-            if "name" in facts:
-                self.roster.append({"name": facts["name"], "instrument": instrument["id"], "scales": scored})
-            else:
-                self.roster = None
-
-    def _tally(self, instrument: Json) -> _Instrument:
-        if instrument["id"] not in self.tallies:
-            self.tallies[instrument["id"]] = _Instrument(instrument)
-        return self.tallies[instrument["id"]]
-
-    def _add_summary(self, data: Json) -> None:
-        if set(data) != SUMMARY_KEYS:
-            raise RefusedError("mismatch")
-        ids, parts, rejected = data["share_ids"], data["instruments"], data["rejected"]
-        if not isinstance(ids, list) or not isinstance(parts, dict) or not isinstance(rejected, list):
-            raise RefusedError("mismatch")
-        if not all(isinstance(i, str) and SHARE_ID.fullmatch(i) for i in ids) or len(set(ids)) != len(ids):
-            raise RefusedError("mismatch")
-        checked = [
-            (self._instrument(key, part.get("version") if isinstance(part, dict) else None), part)
-            for key, part in parts.items()
-        ]
-        read = [(instrument, _read_part(instrument, part)) for instrument, part in checked]
-        if sum(total[("n",)] for _, (total, _) in read) != len(ids):
-            raise RefusedError("mismatch")
-        carried = [_read_rejected(entry) for entry in rejected]
-        if self.share_ids.intersection(ids):
-            raise RefusedError("duplicate")
-        self.share_ids.update(ids)
-        for instrument, (total, by_fact) in read:
-            self._tally(instrument).merge(total, by_fact)
-        self.rejected += carried
-        self.roster = None  # a summary carries no names
+    def _tally(self, instrument_id: str) -> _Instrument:
+        if instrument_id not in self.tallies:
+            self.tallies[instrument_id] = _Instrument(self.instruments[instrument_id])
+        return self.tallies[instrument_id]
 
     def summary(self) -> Json:
         return {
@@ -799,9 +819,11 @@ def report(summary: Json, instruments: dict[str, Json], earlier: Json | None = N
 
 def read_summary(text: str, instruments: dict[str, Json]) -> Json:
     """A summary file's text, checked as the aggregation checks it; raises RefusedError."""
+    examined = examine(text.encode(), instruments)
+    if examined[0] != "summary":
+        raise RefusedError(examined[1] if examined[0] == "refused" else "not-ours")
     aggregator = Aggregator(instruments)
-    if aggregator._add_file(text.encode()) != SUMMARY:
-        raise RefusedError("not-ours")
+    aggregator.count("summary", examined)
     return aggregator.summary()
 
 
@@ -837,8 +859,8 @@ def pairs(roster: list[Json] | None, instruments: dict[str, Json]) -> Json | Non
     cycle = [entry for entry in roster if entry["instrument"] == CYCLE]
     found: Json = {"pairs": [], "groups": []}
     for scale in _zone_scales(instruments[CYCLE]):
-        values = {e["name"]: {s["id"]: s["value"] for s in e["scales"]["scales"]}[scale["id"]] for e in cycle}
-        zoned = sorted({e["name"] for e in cycle if e["scales"]["growth_zone"] == scale["id"]})
+        values = {e["name"]: e["values"][scale["id"]] for e in cycle}
+        zoned = sorted({e["name"] for e in cycle if e["growth_zone"] == scale["id"]})
         strong = sorted((name for name in values if name not in zoned), key=lambda name: (-values[name], name))
         free = list(strong)
         for mentee in zoned:
@@ -864,5 +886,7 @@ def pairs_files(names: list[str], blobs: list[bytes], instruments_json: str) -> 
     aggregator = Aggregator(instruments, roster=[])
     for name, data in _sorted_files(names, blobs):
         aggregator.add(name, data)
+        if aggregator.roster is None:
+            return "null"  # a file without a name (or a summary): named mode is off, no need to read on
     roster = aggregator.roster if aggregator.share_ids else None
     return json.dumps(pairs(roster, instruments), ensure_ascii=False)
