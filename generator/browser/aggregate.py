@@ -30,7 +30,9 @@ because region totals must be exact; it never holds a name, a free-text answer o
 Privacy rules apply to what is shown: ``report`` is the only view of a summary the page draws, prints and
 writes to Word.
 
-Reading (``aggregate``): inputs are taken in the order given (``aggregate_files`` and the CLI both sort
+Reading (``aggregate``): each file is examined (``examine``: pure, so the CLI runs it in worker
+processes) and then counted in input order (``Aggregator.count``: duplicates, tallies). Inputs are taken in
+the order given (``aggregate_files`` and the CLI both sort
 by name first, so the file counted among duplicates is the first by name). A zip is read member by member
 (folders inside it, zips inside zips); its members are named ``zip name/member``. Each file is a share,
 a summary, or rejected with one of REASONS: not ours, a teacher's own results export, broken JSON,
@@ -47,7 +49,8 @@ total would give a small group away. Named mode (``pairs_files``) exists only wh
 share that carries the name its teacher typed; names never reach the summary.
 
 Boundary for the browser (strings and lists in, strings out): ``share_json``, ``share_contents_json``,
-``aggregate_files``, ``report_json``, ``pairs_files``.
+``aggregate_files``, ``report_json``, ``pairs_files``. A ValueError (bad input to ``share_json``, a file
+given to ``report_json`` that is not a summary) carries a message to show.
 """
 
 from __future__ import annotations
