@@ -116,7 +116,7 @@ class DocumentPage {
       return;
     }
     const name = this.freeName(this.t("doc.copy_prefill", { source: data.source, date: data.date }));
-    const start = this.kept(await this.template);
+    const start = this.kept();
     for (const [block, value] of Object.entries(values)) {
       start[block] = Object.hasOwn(start, block) ? { ...start[block], ...value } : value;
     }
@@ -246,21 +246,20 @@ class DocumentPage {
   }
 
   // What a new copy starts with: the header fields that stay the same from copy to copy (name, subject,
-  // school: `keep` in the template), as this tab's copy has them.
-  kept(template) {
+  // school: `keep` in the template, data-keep on the page), as this tab's copy has them.
+  kept() {
     const from = this.current().values;
     const values = {};
-    const isObject = (value) => typeof value === "object" && value !== null;
-    for (const block of template.blocks.filter((b) => b.type === "fields" && isObject(from[b.id]))) {
-      for (const field of block.fields.filter((f) => f.keep && Object.hasOwn(from[block.id], f.id))) {
-        if (from[block.id][field.id]) own(values, block.id, () => ({}))[field.id] = from[block.id][field.id];
-      }
+    for (const input of this.form.querySelectorAll("[data-keep][name]")) {
+      const [block, field] = input.name.split(":");
+      const group = Object.hasOwn(from, block) ? from[block] : null;
+      const value = group && typeof group === "object" && Object.hasOwn(group, field) ? group[field] : "";
+      if (typeof value === "string" && value) own(values, block, () => ({}))[field] = value;
     }
     return values;
   }
 
-  async newCopy() {
-    const template = await this.template;
+  newCopy() {
     const input = this.root.querySelector("[data-copy-name]");
     for (const [name, copy] of Object.entries(store.loadDocument(this.id).record?.copies ?? {})) {
       own(this.record.copies, name, () => copy); // a copy made in another tab keeps its name
@@ -271,7 +270,7 @@ class DocumentPage {
       return;
     }
     input.value = "";
-    const values = this.kept(template);
+    const values = this.kept();
     this.record.copies[name] = { values, updated: new Date().toISOString() };
     this.name = name;
     this.persist(true);
