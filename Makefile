@@ -26,10 +26,9 @@ deps: $(VENV)/.installed node_modules/.installed
 build: deps
 	$(BIN)/mkdocs build --strict
 
-# The built site, served as any static server would serve it (what schools host).
+# The built site, served as a well-configured school server does (precompressed .br/.gz siblings).
 serve: build
-	@echo "Serving the site at http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory site
+	$(BIN)/python -m generator.serve site --port $(PORT)
 
 # For authors: rebuilds and reloads the page on every save.
 dev: deps

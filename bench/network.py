@@ -153,7 +153,8 @@ def main() -> None:
     quick = rounds == 1 and profiles == ["intranet"]
     with CountingServer(site) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        print(f"site {site} ({time.strftime('%Y-%m-%d')}; compression: {server.compression})")
+        compression = "br/gz siblings" if next(site.rglob("*.wasm.br"), None) else "none (plain files only)"
+        print(f"site {site} ({time.strftime('%Y-%m-%d')}; precompressed: {compression})")
         guidance_first_visit(browser, server, after_s=15 if quick else 60)
         for profile in profiles:
             instrument_first_visit(browser, server, profile)

@@ -31,6 +31,7 @@ from . import browser, publish
 from .blocks.placeholder import PLACEHOLDER
 from .bundle import Bundle, ReleaseError
 from .checker import ValidationError
+from .compress import compress_site
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .offline import OfflinePatchError, make_offline
 from .page_scripts import UnknownScriptError, check_scripts
@@ -252,6 +253,8 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         (site / publish.SERVICE_WORKER).write_text(
             publish.service_worker(site, version, source, self.bundle), encoding="utf-8"
         )
+        # Last, so every file (the service worker too) gets its .br/.gz sibling: hosts need not compress.
+        compress_site(site, Path(config.config_file_path).parent / ".cache" / "precompressed")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         # Authors edit instruments, templates and browser code while `mkdocs serve` runs.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -31,13 +32,20 @@ def build_site(out: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.Comp
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once per run; KASIBI_SITE=<folder> reuses a build (quick local iterations)."""
+def site_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The site built once per run, shared by the run's processes (the first builds it, the others wait);
+    KASIBI_SITE=<folder> reuses a build (quick local iterations). Tests read it and never change it."""
     if os.environ.get("KASIBI_SITE"):
         return Path(os.environ["KASIBI_SITE"]).resolve()
-    out = tmp_path_factory.mktemp("build") / "site"
-    done = build_site(out)
-    assert done.returncode == 0, done.stderr
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if worker_id != "master" else base  # pytest-xdist: one folder per worker in the run's
+    out = run / "site"
+    with open(run / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (run / "site.built").exists():
+            done = build_site(out)
+            assert done.returncode == 0, done.stderr
+            (run / "site.built").touch()
     return out
 
 

@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
+from generator.serve import PrecompressedHandler
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright cannot download a browser here
 CHROMIUM_ARGS = [
     "--headless",
@@ -21,9 +23,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static server; ``headers`` are added to every response, ``wasm_type`` and ``mjs_type`` override the MIME
-    types of .wasm and .mjs."""
+class QuietHandler(PrecompressedHandler):
+    """A static server that sends precompressed siblings as ``make serve`` does; ``headers`` are added to every
+    response, ``wasm_type`` and ``mjs_type`` override the MIME types of .wasm and .mjs."""
 
     headers: ClassVar[dict[str, str]] = {}
     wasm_type = "application/wasm"
@@ -58,9 +60,8 @@ class _CountingWriter:
 
 
 class CountingServer:
-    """``with CountingServer(site) as server``: ``server.url``, ``server.sent`` (bytes, headers included)."""
-
-    compression = "none"
+    """``with CountingServer(site) as server``: ``server.url``, ``server.sent`` (bytes, headers included); it sends
+    precompressed siblings as ``make serve`` does."""
 
     def __init__(self, site: Path) -> None:
         counts: Counter[str] = Counter()

@@ -6,6 +6,7 @@ shows the site's own Kazakh page; the server self-check page; offline after one 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import random
@@ -403,3 +404,16 @@ def test_a_second_version_takes_over_entirely(browser, tmp_path):
     assert not [u for u in requests if old_bundle in u]
     server.close()
     context.close()
+
+
+@pytest.mark.parametrize(("accept", "coding"), [("gzip", "gzip"), (None, None)])
+def test_nginx_with_the_shipped_config_sends_the_engine_compressed_to_who_accepts_it(nginx, release, accept, coding):
+    wasm = "assets/pyodide-314.0.7/pyodide.asm.wasm"
+    headers = {"Accept-Encoding": accept} if accept else {}
+    request = urllib.request.Request(nginx.sub + wasm, headers=headers)  # noqa: S310 - the test's nginx
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        body, headers = response.read(), response.headers
+    original = (release / "site" / wasm).read_bytes()
+    assert headers.get("Content-Encoding") == coding and headers["Content-Type"] == "application/wasm"
+    assert (gzip.decompress(body) if coding else body) == original
+    assert len(body) < len(original) / 2 if coding else len(body) == len(original)

@@ -1,0 +1,80 @@
+"""Serve a built site as a well-configured school server does: each file's precompressed sibling when the browser
+accepts it. ``python -m generator.serve SITE_DIR [--port 8000] [--bind 127.0.0.1]`` (what ``make serve`` runs).
+
+For a request that accepts ``br`` (or ``gzip``) and a file with a ``.br`` (``.gz``) sibling, the sibling is
+sent with ``Content-Encoding``, the file's own ``Content-Type`` and ``Vary: Accept-Encoding``; every other
+request gets the plain file, as from any static server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import os
+import re
+from pathlib import Path
+
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))  # the order of preference
+REFUSED = re.compile(r";\s*q\s*=\s*0(\.0*)?\s*$")
+
+
+def accepted(header: str) -> set[str]:
+    """The codings an Accept-Encoding header allows (``q=0`` refuses one)."""
+    codings = set()
+    for part in header.split(","):
+        name = part.split(";")[0].strip().lower()
+        if name and not REFUSED.search(part):
+            codings.add(name)
+    return codings
+
+
+class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        siblings = [(coding, path + suffix) for coding, suffix in ENCODINGS if os.path.isfile(path + suffix)]
+        allowed = accepted(self.headers.get("Accept-Encoding", ""))
+        for coding, sibling in siblings:
+            if coding in allowed or "*" in allowed:
+                return self._send_sibling(path, sibling, coding)
+        self._vary = bool(siblings)
+        return super().send_head()
+
+    def _send_sibling(self, path: str, sibling: str, coding: str):
+        body = open(sibling, "rb")  # noqa: SIM115 - the base class closes what send_head returns
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", coding)
+        self.send_header("Content-Length", str(os.fstat(body.fileno()).st_size))
+        self.send_header("Last-Modified", self.date_time_string(int(os.stat(path).st_mtime)))
+        self._vary = True
+        self.end_headers()
+        return body
+
+    def end_headers(self) -> None:
+        if getattr(self, "_vary", False):
+            self.send_header("Vary", "Accept-Encoding")
+            self._vary = False
+        super().end_headers()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m generator.serve", description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--bind", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    if not (args.site / "index.html").is_file():
+        parser.error(f"{args.site}: no built site here (run `make build` first)")
+    handler = functools.partial(PrecompressedHandler, directory=str(args.site))
+    with http.server.ThreadingHTTPServer((args.bind, args.port), handler) as httpd:
+        print(f"Serving {args.site} at http://{args.bind}:{args.port}/ (Ctrl+C stops)")
+        with contextlib.suppress(KeyboardInterrupt):
+            httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

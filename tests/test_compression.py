@@ -1,0 +1,85 @@
+"""Precompressed siblings (generator/compress.py) and the servers that send them (generator/serve.py, nginx)."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import urllib.request
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import brotli
+import pytest
+from conftest import build_site
+
+from generator.compress import ALREADY_COMPRESSED, MIN_BYTES
+from generator.serve import PrecompressedHandler, accepted
+
+DECODE = {".br": brotli.decompress, ".gz": gzip.decompress}
+TEXT_LIKE = (".html", ".js", ".mjs", ".css", ".json", ".py", ".wasm", ".svg")
+WASM = "assets/pyodide-314.0.7/pyodide.asm.wasm"
+
+
+def siblings(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.suffix in DECODE}
+
+
+def test_every_compressible_file_has_siblings_that_give_back_its_bytes(site_dir):
+    plain = [p for p in site_dir.rglob("*") if p.is_file() and p.suffix not in DECODE]
+    worth = [p for p in plain if p.suffix in TEXT_LIKE and p.stat().st_size >= 4 * MIN_BYTES]
+    assert len(worth) > 100
+    for path in worth:
+        for suffix, decode in DECODE.items():
+            sibling = path.with_name(path.name + suffix)
+            assert sibling.is_file(), sibling
+            assert decode(sibling.read_bytes()) == path.read_bytes(), sibling
+    assert not [p for p in plain if p.suffix in ALREADY_COMPRESSED and p.with_name(p.name + ".br").exists()]
+    assert not (site_dir / "assets/pyodide-314.0.7/python_stdlib.zip.br").exists()  # a zip gains nothing
+
+
+def test_two_builds_give_the_same_compressed_files(site_dir, tmp_path):
+    done = build_site(tmp_path / "again")
+    assert done.returncode == 0, done.stderr
+    assert siblings(tmp_path / "again") == siblings(site_dir)
+
+
+@pytest.fixture(scope="module")
+def server(site_dir):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(PrecompressedHandler, directory=str(site_dir)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def fetch(url: str, accept: str | None):
+    headers = {"Accept-Encoding": accept} if accept is not None else {}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - the test's own http server
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        return response.headers, response.read()  # a Message: names are case-insensitive
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding"),
+    [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("identity", None), (None, None)],
+)
+def test_make_serve_sends_the_sibling_the_browser_accepts(server, site_dir, accept, coding):
+    headers, body = fetch(server + WASM, accept)
+    original = (site_dir / WASM).read_bytes()
+    assert headers["Content-Type"] == "application/wasm" and headers["Vary"] == "Accept-Encoding"
+    assert headers.get("Content-Encoding") == coding
+    assert {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[coding](body) == original
+    assert int(headers["Content-Length"]) == len(body)
+
+
+def test_make_serve_sends_a_folders_page_compressed_too(server, site_dir):
+    headers, body = fetch(server, "gzip")
+    assert headers["Content-Encoding"] == "gzip" and headers["Content-Type"].startswith("text/html")
+    assert gzip.decompress(body) == (site_dir / "index.html").read_bytes()
+
+
+def test_accept_encoding_is_read_with_its_refusals():
+    assert accepted("gzip, deflate, br") == {"gzip", "deflate", "br"}
+    assert accepted("br;q=0, gzip;q=0.5") == {"gzip"}
+    assert accepted("") == set()
