@@ -101,6 +101,32 @@ def test_browser_summary_equals_the_cli_byte_for_byte(school, instruments, tmp_p
     assert out.read_bytes() == got
 
 
+def test_school_summaries_dropped_together_equal_the_flat_summary(school, instruments):
+    rng = random.Random(7)
+    for _ in range(3):
+        files = teacher_files(instruments, rng, rng.randint(20, 60), mixed=False)
+        cut = rng.randint(1, len(files) - 1)
+        parts = [files[:cut], files[cut:]]
+        summaries = [(f"mektep-{n}.json", expected_summary(part, instruments)) for n, part in enumerate(parts)]
+        assert choose(school, summaries) == "done"
+        assert downloaded(school, "[data-school-download=summary]") == expected_summary(files, instruments)
+
+
+def test_earlier_summary_shows_what_rose_and_fell(school, instruments):
+    rng = random.Random(8)
+    earlier = [(f"e{n}.json", share_file(instruments, rng, "cycle-self-assessment")) for n in range(12)]
+    now = [(f"n{n}.json", share_file(instruments, rng, "cycle-self-assessment")) for n in range(12)]
+    assert choose(school, now) == "done"
+    assert school.locator("[data-school-table=compare]").count() == 0
+    assert (
+        choose(school, [("last-year.json", expected_summary(earlier, instruments))], "[data-school-earlier]") == "done"
+    )
+    rows = school.locator("[data-school-instrument=cycle-self-assessment] [data-school-table=compare] tbody tr")
+    assert rows.count() == 5
+    assert choose(school, [("not-a-summary.json", now[0][1])], "[data-school-earlier]") == "done"
+    assert school.locator("[data-school-table=compare]").count() == 0
+
+
 def test_four_teachers_show_no_figure(school, instruments):
     rng = random.Random(4)
     files = [(f"t{n}.json", share_file(instruments, rng, "cycle-self-assessment")) for n in range(4)]

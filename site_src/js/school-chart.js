@@ -21,7 +21,7 @@ export function stackedBars(rows, title) {
   // The legend flows left to right and wraps (a label's width estimated from its length).
   let x = 0, line = 0;
   const key = (rows[0]?.parts ?? []).map((part, n) => {
-    const room = 26 + part.label.length * 7.5;
+    const room = 30 + part.label.length * 8.5;
     if (x && x + room > width) [x, line] = [0, line + 1];
     const at = x;
     x += room;
@@ -55,14 +55,18 @@ export function stackedBars(rows, title) {
 // A heat map: rows × columns of shares (0…1), darker for more, the percentage written in each cell.
 // cells[r][c] is null where a figure may not be shown.
 export function heatMap(rowTitles, columnTitles, cells, title) {
-  const left = 190, top = 44, cellW = 150, cellH = 30;
+  const left = 190, top = 52, cellW = 150, cellH = 30;
   const width = left + cellW * columnTitles.length, height = top + cellH * rowTitles.length + 4;
   const description = rowTitles.map((r, i) => `${r}: ${columnTitles.map((c, j) =>
     `${c} ${cells[i][j] === null ? "—" : `${Math.round(cells[i][j] * 100)}%`}`).join(", ")}`).join("; ");
   return frame(width, height, title, description,
-    columnTitles.map((c, j) => svg("text", {
-      x: left + j * cellW + cellW / 2, y: top - 10, "text-anchor": "middle", class: "kasibi-chart__small",
-    }, c)),
+    // A long title ("Педагог-зерттеуші") goes on two lines, split after its hyphen.
+    columnTitles.map((c, j) => {
+      const x = left + j * cellW + cellW / 2;
+      const lines = c.length > 16 && c.includes("-") ? [c.slice(0, c.indexOf("-") + 1), c.slice(c.indexOf("-") + 1)] : [c];
+      return svg("text", { x, y: top - 8 - 16 * (lines.length - 1), "text-anchor": "middle", class: "kasibi-chart__small" },
+        lines.map((line, n) => svg("tspan", { x, dy: n ? 16 : 0 }, line)));
+    }),
     rowTitles.map((r, i) => svg("g", null,
       svg("text", { x: left - 8, y: top + i * cellH + 20, "text-anchor": "end", class: "kasibi-chart__small" }, r),
       columnTitles.flatMap((_, j) => {
