@@ -137,6 +137,21 @@ def test_four_teachers_show_no_figure(school, instruments):
     assert "%" not in section.inner_text()
 
 
+def test_a_breakdown_that_would_give_a_small_group_away_is_hidden(school, instruments):
+    rng = random.Random(9)
+
+    def staff(**groups: int) -> list[tuple[str, bytes]]:
+        facts = [{"category": category} for category, n in groups.items() for _ in range(n)]
+        return [(f"c{n}.json", share_file(instruments, rng, "cycle-self-assessment", f)) for n, f in enumerate(facts)]
+
+    heat = "[data-school-instrument=cycle-self-assessment] svg.kasibi-chart >> nth=1"
+    assert choose(school, staff(pedagog=8, moderator=6)) == "done"
+    assert "Педагог-модератор" in school.locator(heat).text_content()
+    # 2 moderators: shown as "other" they are the staff minus the 8 others, so nothing is broken down.
+    assert choose(school, staff(pedagog=8, moderator=2)) == "done"
+    assert school.locator("[data-school-instrument=cycle-self-assessment] svg.kasibi-chart").count() == 1
+
+
 def test_named_mode_only_when_every_file_carries_a_name(school, instruments):
     rng = random.Random(5)
     named = [
