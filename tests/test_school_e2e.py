@@ -160,6 +160,8 @@ def test_named_mode_only_when_every_file_carries_a_name(school, instruments):
     ]
     assert choose(school, named) == "done"
     assert school.locator("[data-school-named]").count() == 1
+    assert "Мұғалім 0" in school.inner_text("[data-school-named]")
+    assert "Мұғалім".encode() not in downloaded(school, "[data-school-download=summary]")  # names never leave
     unnamed = [*named[:-1], ("anon.json", share_file(instruments, rng, "cycle-self-assessment"))]
     assert choose(school, unnamed) == "done"
     assert school.locator("[data-school-named]").count() == 0
@@ -216,6 +218,7 @@ def test_sixty_files_in_a_zip_print_word_and_plan(school, instruments, soffice, 
     report = school.inner_text(RESULT)
     assert "60" in report and SENTINEL not in report
     assert school.locator(f"{RESULT} svg.kasibi-chart").count() >= 2
+    assert SENTINEL.encode() not in downloaded(school, "[data-school-download=summary]")
 
     school.emulate_media(media="print")
     pdf = tmp_path / "school.pdf"
