@@ -400,6 +400,9 @@ def test_the_heat_map_shows_only_groups_of_five_or_more(instruments):
     assert heat["columns"] == ["Педагог-модератор", "Педагог-сарапшы", "Көрсетілмеген", "Басқалары"]
     assert heat["rows"][0] == "Іс-әрекет" and heat["cells"][0] == [1.0, 1.0, 1.0, 0.0]
     assert heat["cells"][4] == [0.0, 0.0, 0.0, 1.0]  # the five masters and researchers, merged
+    four_masters = files(["moderator"] * 6 + ["expert"] * 5 + ["master"] * 4)
+    # the summary file keeps the small group exactly (region totals must add up); the report does not show it
+    assert summary_of(four_masters, instruments)["instruments"][CYCLE]["by_fact"]["category"]["master"]["n"] == 4
     for facts in (
         ["moderator"] * 6 + ["expert"] * 5 + ["master"] * 4,  # "other" would be the four masters
         ["moderator"] * 6 + ["expert"] * 5 + [None] * 4,  # the four without a category, by subtraction

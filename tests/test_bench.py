@@ -17,6 +17,7 @@ BENCHES = {
     "engine_ready": (["{site}", "1"], r"ours/bare cold\s+\d+\.\d\d"),
     "network": (["{site}", "1", "intranet"], r"repeat visit, engine ready .* ratio \d+\.\d\d"),
     "release_size": ([], r"first visit, instrument page\s+usable after\s+[\d.]+ MB"),
+    "school": (["{site}", "100"], r"100 files\s+\d+ ms\s+\(done\)"),
 }
 
 

@@ -7,6 +7,7 @@ import { EngineClient } from "./engine-client.js";
 import { pageUrl, siteUrl, version } from "./paths.js";
 import { validRecord } from "./record-check.js";
 import { renderComparison, renderMessage, renderResult } from "./report.js";
+import { shareButton } from "./share.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
 
@@ -195,6 +196,7 @@ class InstrumentPage {
       this.t("action.save"));
     save.addEventListener("click", () => this.whenFresh((scored) => this.save(scored)));
     const buttons = [save, h("a", { class: "md-button", href: pageUrl("my-results") }, this.t("action.my_results"))];
+    if (result.scales?.length || result.kind === "survey") buttons.push(shareButton(this.scored, () => this.engine));
     const planPage = result.plan && pageUrl(`template:${result.plan}`);
     if (planPage && result.next_step) {
       const plan = h("a", { class: "md-button", href: planPage, "data-action": "plan" },

@@ -172,11 +172,11 @@ export class EngineClient {
     return this.request({ type: "aggregate", files });
   }
 
-  schoolReport(summary, earlier = "") {
-    return this.request({ type: "report", summary, earlier });
+  schoolReport(summary, earlier = "", named = "") {
+    return this.request({ type: "report", summary, earlier, named });
   }
 
-  schoolDocx(report) {
-    return this.request({ type: "school-docx", report });
+  schoolDocx(document) {
+    return this.request({ type: "school-docx", document });
   }
 }

@@ -10,6 +10,7 @@ import { EngineClient } from "./engine-client.js";
 import { pageUrl } from "./paths.js";
 import { isIdent, isTimestamp, validRecord } from "./record-check.js";
 import { renderComparison, renderResult } from "./report.js";
+import { shareButton } from "./share.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
 import { ImportError, MAX_BYTES, csvFor, download, exportFile, fileName, merge, parseImport } from "./transfer.js";
@@ -153,7 +154,9 @@ class ResultsPage {
       details.addEventListener("toggle", () => {
         if (details.open && !body.childElementCount) this.draw(body, record);
       });
-      return h("li", null, h("div", { class: "kasibi-saved__row" }, pick, details, this.deleteButton(record)));
+      return h("li", null, h("div", { class: "kasibi-saved__row" }, pick, details,
+        record.result.scales?.length || record.result.kind === "survey" ? shareButton(record, () => this.engine()) : null,
+        this.deleteButton(record)));
     });
     compare.addEventListener("click", async () => {
       const [older, newer] = [...chosen].sort((a, b) => a.completed_at.localeCompare(b.completed_at));

@@ -18,21 +18,28 @@ function frame(width, height, title, description, ...children) {
 export function stackedBars(rows, title) {
   const width = 640, row = 50, barY = 20, barHeight = 22, legend = 28;
   const description = rows.map((r) => `${r.title}: ${r.parts.map((p) => `${p.label} ${p.count}`).join(", ")}`).join("; ");
-  const labels = rows[0]?.parts.map((p) => p.label) ?? [];
-  const step = width / Math.max(1, labels.length);
-  const key = labels.map((label, n) => svg("g", null,
-    svg("rect", { x: n * step, y: 4, width: 14, height: 14, class: `kasibi-chart__band--${n % 6}` }),
-    svg("text", { x: n * step + 20, y: 16, class: "kasibi-chart__small" }, label)));
-  return frame(width, legend + rows.length * row + 4, title, description, ...key, ...rows.map((r, index) => {
-    const y = legend + index * row;
+  // The legend flows left to right and wraps (a label's width estimated from its length).
+  let x = 0, line = 0;
+  const key = (rows[0]?.parts ?? []).map((part, n) => {
+    const room = 30 + part.label.length * 8.5;
+    if (x && x + room > width) [x, line] = [0, line + 1];
+    const at = x;
+    x += room;
+    return svg("g", null,
+      svg("rect", { x: at, y: 4 + line * legend, width: 14, height: 14, class: `kasibi-chart__band--${n % 6}` }),
+      svg("text", { x: at + 20, y: 16 + line * legend, class: "kasibi-chart__small" }, part.label));
+  });
+  const top = (line + 1) * legend;
+  return frame(width, top + rows.length * row + 4, title, description, ...key, ...rows.map((r, index) => {
+    const y = top + index * row;
     const total = r.parts.reduce((sum, p) => sum + p.count, 0) || 1;
-    let x = 0;
+    let done = 0;
     return svg("g", { class: "kasibi-chart__row" },
       svg("text", { x: 0, y: y + 14, class: "kasibi-chart__label" }, r.title),
-      r.parts.map((part, n) => {
+      r.parts.flatMap((part, n) => {
         const w = (part.count / total) * width;
-        const left = x;
-        x += w;
+        const left = done;
+        done += w;
         const percent = Math.round((100 * part.count) / total);
         return [
           svg("rect", { x: left, y: y + barY, width: w, height: barHeight, class: `kasibi-chart__band--${n % 6}` },
@@ -48,17 +55,21 @@ export function stackedBars(rows, title) {
 // A heat map: rows × columns of shares (0…1), darker for more, the percentage written in each cell.
 // cells[r][c] is null where a figure may not be shown.
 export function heatMap(rowTitles, columnTitles, cells, title) {
-  const left = 190, top = 44, cellW = Math.min(110, Math.floor(450 / Math.max(1, columnTitles.length))), cellH = 30;
+  const left = 190, top = 52, cellW = 150, cellH = 30;
   const width = left + cellW * columnTitles.length, height = top + cellH * rowTitles.length + 4;
   const description = rowTitles.map((r, i) => `${r}: ${columnTitles.map((c, j) =>
     `${c} ${cells[i][j] === null ? "—" : `${Math.round(cells[i][j] * 100)}%`}`).join(", ")}`).join("; ");
   return frame(width, height, title, description,
-    columnTitles.map((c, j) => svg("text", {
-      x: left + j * cellW + cellW / 2, y: top - 10, "text-anchor": "middle", class: "kasibi-chart__small",
-    }, c)),
+    // A long title ("Педагог-зерттеуші") goes on two lines, split after its hyphen.
+    columnTitles.map((c, j) => {
+      const x = left + j * cellW + cellW / 2;
+      const lines = c.length > 16 && c.includes("-") ? [c.slice(0, c.indexOf("-") + 1), c.slice(c.indexOf("-") + 1)] : [c];
+      return svg("text", { x, y: top - 8 - 16 * (lines.length - 1), "text-anchor": "middle", class: "kasibi-chart__small" },
+        lines.map((line, n) => svg("tspan", { x, dy: n ? 16 : 0 }, line)));
+    }),
     rowTitles.map((r, i) => svg("g", null,
       svg("text", { x: left - 8, y: top + i * cellH + 20, "text-anchor": "end", class: "kasibi-chart__small" }, r),
-      columnTitles.map((_, j) => {
+      columnTitles.flatMap((_, j) => {
         const share = cells[i][j];
         const x = left + j * cellW, y = top + i * cellH;
         const shade = share === null ? "var(--kasibi-line)" : `color-mix(in srgb, #00695c ${Math.round(share * 100)}%, #fff)`;

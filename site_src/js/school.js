@@ -52,7 +52,7 @@ class SchoolPage {
 
   status(status, ...children) {
     this.result.dataset.status = status;
-    if (children.length) this.result.replaceChildren(...children);
+    if (children.length) this.result.replaceChildren(...children.filter(Boolean));
   }
 
   // Files from a folder keep their path inside it: a rejected file is named so it can be found.
@@ -61,7 +61,7 @@ class SchoolPage {
     this.files = await Promise.all(files.map(async (file) => ({
       name: file.webkitRelativePath || file.name, bytes: await file.arrayBuffer(),
     })));
-    this.summary = null;
+    this.aggregated = null;
     await this.update();
   }
 
@@ -75,8 +75,9 @@ class SchoolPage {
     const run = ++this.run;
     this.status("pending", h("p", null, t("school.working", { n: this.files.length })));
     try {
-      this.summary ??= await this.engine.aggregate(this.files);
-      const report = await this.engine.schoolReport(this.summary, this.earlier);
+      this.aggregated ??= await this.engine.aggregate(this.files);
+      const { summary, named } = this.aggregated;
+      const report = await this.engine.schoolReport(summary, this.earlier, named);
       if (run !== this.run) return;
       this.report = report;
       this.status("done", ...this.draw(report));
@@ -89,11 +90,17 @@ class SchoolPage {
     return [
       this.actions(report),
       h("h2", null, t("school.report_title")),
-      h("p", null, t("school.counted", { n: report.counted, files: this.files.length, date: today() })),
+      h("p", null, this.countedLine(report)),
+      report.earlier === "rejected" ? h("p", { class: "kasibi-notice" }, t("school.earlier_rejected")) : null,
+      report.earlier === "used" ? h("p", { class: "kasibi-note" }, t("school.earlier_used")) : null,
       ...report.instruments.map((instrument) => drawInstrument(instrument)),
       drawNamed(report.named),
       drawRejected(report.rejected),
     ];
+  }
+
+  countedLine(report) {
+    return t("school.counted", { n: report.counted, files: this.files.length, date: today() });
   }
 
   actions(report) {
@@ -106,7 +113,7 @@ class SchoolPage {
     const docx = button("docx", t("school.docx"), async () => {
       status.textContent = t("school.docx_making");
       try {
-        const bytes = await this.engine.schoolDocx(report);
+        const bytes = await this.engine.schoolDocx(wordDocument(report, this.countedLine(report)));
         download(`kasibi-mektep-${today()}.docx`, bytes,
           "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
         status.textContent = "";
@@ -115,95 +122,137 @@ class SchoolPage {
       }
     });
     const planPage = pageUrl(`template:${PLAN}`);
-    const plan = report.plan && planPage ? h("a", { class: "md-button", href: planPage, "data-school-download": "plan" },
+    const prefill = planPrefill(report);
+    const plan = prefill && planPage ? h("a", { class: "md-button", href: planPage, "data-school-download": "plan" },
       t("school.plan")) : null;
-    plan?.addEventListener("click", () => store.putPrefill(PLAN, { ...report.plan, date: today() }));
+    plan?.addEventListener("click", () => store.putPrefill(PLAN, prefill));
     return h("div", { class: "kasibi-actions", "data-school-actions": "" },
       button("summary", t("school.download_summary"), () =>
-        download(`kasibi-jiyntyq-${today()}.json`, this.summary, "application/json")),
+        download(`kasibi-jiyntyq-${today()}.json`, this.aggregated.summary, "application/json")),
       button("print", t("school.print"), () => window.print()),
       docx, plan, status);
   }
 }
 
-function table(head, rows) {
-  return h("table", null,
-    h("thead", null, h("tr", null, head.map((cell) => h("th", null, cell)))),
-    h("tbody", null, rows.map((row) => h("tr", null, row.map((cell, n) => (n ? h("td", null, cell) : h("th", { scope: "row" }, cell)))))));
+// What the school's plan receives (templates/school-methodological-plan.yml, prefill): the priority
+// stages, their forms and methods (Table 1) and the administration's steps (Table 2).
+function planPrefill(report) {
+  const cycle = report.instruments.find((i) => i.priorities?.length);
+  if (!cycle) return null;
+  return {
+    source: t("school.plan_source", { n: cycle.n }),
+    date: today(),
+    priorities: cycle.priorities.map((p) => t("school.plan_priority", { title: p.title, count: p.count, n: cycle.n })),
+    methods: [...new Set(cycle.priorities.flatMap((p) => p.forms ?? []))],
+    admin_steps: [...new Set(cycle.priorities.flatMap((p) => p.admin_steps ?? []))],
+  };
 }
 
-function hiddenNote(text) {
-  return h("p", { class: "kasibi-school__hidden", "data-school-hidden": "" }, text);
+// Every figure of an instrument as tables (title, head, rows of text): the page draws them as HTML
+// and the Word report writes the same tables, so paper and screen never differ.
+// Scales that share their bands go in one chart and one table (an instrument may mix band sets).
+function scaleGroups(instrument) {
+  const groups = new Map();
+  for (const scale of instrument.scales ?? []) {
+    const key = scale.bands.map((b) => b.label).join("\n");
+    groups.set(key, [...(groups.get(key) ?? []), scale]);
+  }
+  return [...groups.values()];
 }
 
-function drawScales(instrument) {
-  const scales = instrument.scales ?? [];
-  if (!scales.length) return [];
-  return [
-    stackedBars(scales.map((s) => ({ title: s.title, parts: s.bands })), t("school.chart_bands", { title: instrument.title })),
-    table([t("school.scale"), t("school.median"), t("school.quartiles"), ...scales[0].bands.map((b) => b.label)],
-      scales.map((s) => [s.title, String(s.median), `${s.q1}–${s.q3}`, ...s.bands.map((b) => `${b.count} (${b.percent}%)`)])),
-  ];
-}
-
-function drawCycle(instrument) {
-  const parts = [];
+function tablesOf(instrument) {
+  const tables = scaleGroups(instrument).map((scales) => ({
+    key: "scales", title: t("school.chart_bands", { title: instrument.title }),
+    head: [t("school.scale"), t("school.median"), t("school.quartiles"), ...scales[0].bands.map((b) => b.label)],
+    rows: scales.map((s) => [s.title, String(s.median), `${s.q1}–${s.q3}`, ...s.bands.map((b) => `${b.count} (${b.percent}%)`)]),
+  }));
   if (instrument.growth_zones?.length) {
-    parts.push(h("h4", null, t("school.growth_zones")),
-      table([t("school.stage"), t("school.teachers")],
-        instrument.growth_zones.map((g) => [g.title, `${g.count} (${g.percent}%)`])));
+    tables.push({
+      key: "growth", title: t("school.growth_zones"), head: [t("school.stage"), t("school.teachers")],
+      rows: instrument.growth_zones.map((g) => [g.title, `${g.count} (${g.percent}%)`]),
+    });
   }
+  for (const p of instrument.priorities ?? []) {
+    tables.push({
+      key: "priority", title: t("school.priority", { title: p.title }), head: [t("school.forms"), t("school.admin_steps")],
+      rows: Array.from({ length: Math.max(p.forms?.length ?? 0, p.admin_steps?.length ?? 0) },
+        (_, n) => [p.forms?.[n] ?? "", p.admin_steps?.[n] ?? ""]),
+    });
+  }
+  for (const q of instrument.questions ?? []) {
+    tables.push({
+      key: "question", title: q.prompt, head: [t("school.option"), t("school.teachers")],
+      rows: q.options.map((o) => [o.label, `${o.count} (${o.percent}%)`]),
+    });
+  }
+  if (instrument.comparison?.length) {
+    const arrow = { up: "↑", down: "↓", same: "=" };
+    tables.push({
+      key: "compare", title: t("school.compare"),
+      head: [t("school.scale"), t("school.before"), t("school.after"), t("school.change")],
+      rows: instrument.comparison.map((c) => [c.title, String(c.before), String(c.after),
+        `${arrow[c.direction]} ${c.delta > 0 ? "+" : ""}${c.delta}`]),
+    });
+  }
+  return tables;
+}
+
+function namedTables(named) {
+  if (!named) return [];
+  return [
+    named.pairs?.length ? { key: "pairs", title: t("school.pairs"), head: [t("school.stage"), t("school.mentor"), t("school.mentee")],
+      rows: named.pairs.map((p) => [p.title, p.mentor, p.mentee]) } : null,
+    named.groups?.length ? { key: "groups", title: t("school.groups"), head: [t("school.stage"), t("school.members")],
+      rows: named.groups.map((g) => [g.title, g.members.join(", ")]) } : null,
+  ].filter(Boolean);
+}
+
+// The survey's questions: a table each on screen; on paper one line each, in columns.
+function questionTables(instrument) {
+  const tables = tablesOf(instrument).filter((x) => x.key === "question");
+  if (!tables.length) return null;
+  return h("div", { class: "kasibi-school__questions" }, h("h4", null, t("school.frequencies")),
+    tables.map(drawTable),
+    h("div", { class: "kasibi-school__print-lines" }, tables.map(({ title, rows }) =>
+      h("p", null, h("strong", null, title), " ", rows.map((row) => row.join(" ")).join("; ")))));
+}
+
+function drawTable({ key, title, head, rows }) {
+  return h("section", { "data-school-table": key },
+    h("h4", null, title),
+    h("table", null,
+      h("thead", null, h("tr", null, head.map((cell) => h("th", { scope: "col" }, cell)))),
+      h("tbody", null, rows.map((row) => h("tr", null,
+        row.map((cell, n) => (n ? h("td", null, cell) : h("th", { scope: "row" }, cell))))))));
+}
+
+function charts(instrument) {
+  const out = scaleGroups(instrument).map((scales) => stackedBars(scales.map((s) => ({
+    title: `${s.title} — ${t("school.median_short", { median: s.median, q1: s.q1, q3: s.q3 })}`, parts: s.bands,
+  })), t("school.chart_bands", { title: instrument.title })));
   const heat = instrument.heat_map;
-  if (heat) {
-    parts.push(h("h4", null, t("school.heat_title")),
-      heatMap(heat.rows, heat.columns, heat.cells, t("school.heat_title")));
-  }
-  for (const priority of instrument.priorities ?? []) {
-    parts.push(h("section", { class: "kasibi-next", "data-priority": priority.id },
-      h("h4", null, t("school.priority", { title: priority.title })),
-      priority.forms?.length ? [h("p", null, h("strong", null, t("school.forms"))),
-        h("ul", null, priority.forms.map((f) => h("li", null, f)))] : null,
-      priority.admin_steps?.length ? [h("p", null, h("strong", null, t("school.admin_steps"))),
-        h("ul", null, priority.admin_steps.map((s) => h("li", null, s)))] : null));
-  }
-  return parts;
+  if (heat) out.push(h("h4", null, t("school.heat_title")), heatMap(heat.rows, heat.columns, heat.cells, t("school.heat_title")));
+  return out;
 }
 
-function drawSurvey(instrument) {
-  if (!instrument.questions?.length) return [];
-  return [h("h4", null, t("school.frequencies")), ...instrument.questions.map((q) =>
-    h("details", { class: "kasibi-evidence", open: "" }, h("summary", null, q.prompt),
-      table([t("school.option"), t("school.teachers")], q.options.map((o) => [o.label, `${o.count} (${o.percent}%)`]))))];
-}
-
-function drawComparison(instrument) {
-  const changes = instrument.comparison;
-  if (!changes?.length) return [];
-  const arrow = { up: "↑", down: "↓", same: "=" };
-  return [h("h4", null, t("school.compare")),
-    table([t("school.scale"), t("school.before"), t("school.after"), t("school.change")],
-      changes.map((c) => [c.title, String(c.before), String(c.after), `${arrow[c.direction]} ${c.delta > 0 ? "+" : ""}${c.delta}`]))];
+function heading(instrument) {
+  return `${instrument.title} — ${t("school.teachers_n", { n: instrument.n })}`;
 }
 
 function drawInstrument(instrument) {
-  const head = h("h3", null, `${instrument.title} — ${t("school.teachers_n", { n: instrument.n })}`);
-  if (instrument.hidden) {
-    return h("section", { class: "kasibi-school__instrument", "data-school-instrument": instrument.id },
-      head, hiddenNote(t("school.too_few", { min: instrument.min_group })));
-  }
   return h("section", { class: "kasibi-school__instrument", "data-school-instrument": instrument.id },
-    head, ...drawScales(instrument), ...drawCycle(instrument), ...drawSurvey(instrument), ...drawComparison(instrument));
+    h("h3", null, heading(instrument)),
+    instrument.hidden
+      ? h("p", { class: "kasibi-school__hidden", "data-school-hidden": "" }, t("school.too_few", { min: instrument.min_group }))
+      : [...charts(instrument), ...tablesOf(instrument).filter((x) => x.key !== "question").map(drawTable),
+        questionTables(instrument)]);
 }
 
 function drawNamed(named) {
   if (!named) return null;
   return h("section", { "data-school-named": "" },
-    h("h3", null, t("school.named_title")),
-    h("p", { class: "kasibi-note" }, t("school.named_note")),
-    named.pairs?.length ? [h("h4", null, t("school.pairs")), table([t("school.stage"), t("school.mentor"), t("school.mentee")],
-      named.pairs.map((p) => [p.title, p.mentor, p.mentee]))] : null,
-    named.groups?.length ? [h("h4", null, t("school.groups")), table([t("school.stage"), t("school.members")],
-      named.groups.map((g) => [g.title, g.members.join(", ")]))] : null);
+    h("h3", null, t("school.named_title")), h("p", { class: "kasibi-note" }, t("school.named_note")),
+    namedTables(named).map(drawTable));
 }
 
 function drawRejected(rejected) {
@@ -211,6 +260,28 @@ function drawRejected(rejected) {
   return h("section", { class: "kasibi-school__rejected", "data-school-rejected": "" },
     h("h3", null, t("school.rejected", { n: rejected.length })),
     h("ul", null, rejected.map((r) => h("li", { "data-reason": r.code }, `${r.name}: ${r.reason}`))));
+}
+
+// The Word report: the same tables, laid out as a template of fixed tables for the site's Word writer
+// (generator/browser/docx.py), one heading per instrument.
+function wordDocument(report, counted) {
+  const blocks = [];
+  const add = ({ title, head, rows }) => blocks.push({
+    id: `t${blocks.length}`, type: "table", title,
+    columns: head.map((label, n) => ({ id: `c${n}`, label, type: "fixed", width: n ? 2 : 4, hint: "" })),
+    rows: rows.map((row) => Object.fromEntries(row.map((cell, n) => [`c${n}`, cell]))), repeatable: false, min_rows: 0,
+  });
+  const note = (title, text) => add({ title, head: [text], rows: [] });
+  note(t("school.report_title"), counted);
+  for (const instrument of report.instruments) {
+    if (instrument.hidden) note(heading(instrument), t("school.too_few", { min: instrument.min_group }));
+    else tablesOf(instrument).forEach((table, n) => add({ ...table, title: n ? table.title : `${heading(instrument)}. ${table.title}` }));
+  }
+  if (report.named) namedTables(report.named).forEach(add);
+  return {
+    id: "school-report", title: t("school.report_title"), sources: [t("school.word_sources")], orientation: "portrait",
+    labels: { sources: t("doc.sources"), completion: "" }, marks: {}, blocks,
+  };
 }
 
 for (const root of document.querySelectorAll("[data-school]")) new SchoolPage(root);

@@ -74,7 +74,7 @@ async function openDialog(record, src, engineClient) {
       h("p", { class: "kasibi-note" }, t("share.named_note"))),
     status,
     h("div", { class: "kasibi-actions" }, save, cancel));
-  const dialog = h("dialog", { class: "kasibi-share", "data-share-dialog": "" }, form);
+  const dialog = h("dialog", { class: "kasibi-share md-typeset", "data-share-dialog": "" }, form);
   document.body.append(dialog);
   const refresh = async () => {
     try {

@@ -8,9 +8,10 @@
 //   → {type: "docx", id, src, values}        the filled Word file's bytes
 //   → {type: "share", id, src, answers, result, facts, shareId, month}  a teacher's file for the school (text)
 //   → {type: "share-contents", id, src, facts}  what that file holds, in plain Kazakh lines
-//   → {type: "aggregate", id, files: [{name, bytes}]}  the school summary of share files, zips, summaries (text)
-//   → {type: "report", id, summary, earlier}  what the school page draws (privacy rules applied)
-//   → {type: "school-docx", id, report}      the school report's Word file bytes
+//   → {type: "aggregate", id, files: [{name, bytes}]}  ← {summary, named}: the summary file's text (share files,
+//     zips, summaries) and named mode's pairs and groups as JSON text ("null" unless every file carries a name)
+//   → {type: "report", id, summary, earlier, named}  what the school page draws (privacy rules applied)
+//   → {type: "school-docx", id, document}    the school report's Word file bytes (document: template-shaped)
 //   → {type: "ping"}                         ← {type: "pong"}: the page checks the worker is alive
 //   ← {type: "progress", loaded, total, downloads}  while the files arrive (decoded bytes)
 //   ← {type: "ready", engine, python, wasmType} | {type: "failed", reason, scriptType?}
@@ -197,12 +198,22 @@ const handlers = {
     JSON.stringify(data.result), JSON.stringify(data.facts), data.shareId, data.month),
   "share-contents": async (python, data) =>
     JSON.parse(python("aggregate").share_contents_json(await cachedText(data.src), JSON.stringify(data.facts))),
-  aggregate: async (python, data, toPy) => python("aggregate").aggregate_files(
-    toPy(data.files.map((file) => file.name)), toPy(data.files.map((file) => new Uint8Array(file.bytes))),
-    await allInstruments()),
-  report: async (python, data) =>
-    JSON.parse(python("aggregate").report_json(data.summary, await allInstruments(), data.earlier ?? "")),
-  "school-docx": (python, data) => bytesOut(python("aggregate").report_docx_json(JSON.stringify(data.report))),
+  aggregate: async (python, data, toPy) => {
+    const module = python("aggregate");
+    const instrumentsJson = await allInstruments();
+    const names = toPy(data.files.map((file) => file.name));
+    const blobs = toPy(data.files.map((file) => new Uint8Array(file.bytes)));
+    try {
+      return { summary: module.aggregate_files(names, blobs, instrumentsJson), named: module.pairs_files(names, blobs, instrumentsJson) };
+    } finally {
+      names.destroy();
+      blobs.destroy();
+    }
+  },
+  report: async (python, data) => JSON.parse(python("aggregate").report_json(data.summary, await allInstruments(),
+    data.earlier ?? "", data.named ?? "")),
+  // The school report is laid out as a template of fixed tables (school.js) and written by the same Word writer.
+  "school-docx": (python, data) => bytesOut(python("docx").build_docx_json(JSON.stringify(data.document), "{}")),
 };
 
 onmessage = async ({ data }) => {
