@@ -61,6 +61,9 @@ release: deps
 bench: build
 	$(BIN)/python -m bench.engine_ready site
 	$(BIN)/python -m bench.network site
+	$(BIN)/python -m bench.lighthouse site
+	$(BIN)/python -m bench.aggregate_cli
+	$(BIN)/python -m bench.school site
 	$(BIN)/python -m bench.release_size
 
 clean:

@@ -16,6 +16,7 @@ BENCHES = {
     "aggregate_cli": (["1000"], r"1000 files\s+\d+\.\d\d s .* peak RSS\s+\d+\.\d MB"),
     "engine_ready": (["{site}", "1"], r"ours/bare cold\s+\d+\.\d\d"),
     "network": (["{site}", "1", "intranet"], r"repeat visit, engine ready .* ratio \d+\.\d\d"),
+    "lighthouse": (["{site}", "1"], r"guidance\s+performance \d+ accessibility \d+ best-practices \d+ seo \d+"),
     "release_size": ([], r"first visit, instrument page\s+usable after\s+[\d.]+ MB"),
     "school": (["{site}", "100"], r"100 files\s+\d+ ms\s+\(done\)"),
 }
