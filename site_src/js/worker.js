@@ -8,7 +8,7 @@
 //   → {type: "docx", id, src, values}        the filled Word file's bytes
 //   → {type: "share", id, src, answers, result, facts, shareId, month}  a teacher's file for the school (text)
 //   → {type: "share-contents", id, src, facts}  what that file holds, in plain Kazakh lines
-//   → {type: "aggregate", id, files: [{name, bytes}]}  ← {summary, named}: the summary file's text (share files,
+//   → {type: "aggregate", id, files: [{name, bytes: Uint8Array}]}  ← {summary, named}: the summary file's text (share files,
 //     zips, summaries) and named mode's pairs and groups as JSON text ("null" unless every file carries a name)
 //   → {type: "report", id, summary, earlier, named}  what the school page draws (privacy rules applied)
 //   → {type: "school-docx", id, document}    the school report's Word file bytes (document: template-shaped)
@@ -202,7 +202,7 @@ const handlers = {
     const module = python("aggregate");
     const instrumentsJson = await allInstruments();
     const names = toPy(data.files.map((file) => file.name));
-    const blobs = toPy(data.files.map((file) => new Uint8Array(file.bytes)));
+    const blobs = toPy(data.files.map((file) => file.bytes));
     try {
       return { summary: module.aggregate_files(names, blobs, instrumentsJson), named: module.pairs_files(names, blobs, instrumentsJson) };
     } finally {
