@@ -21,6 +21,7 @@ from test_templates import KAZAKH, soffice, to_pdf_text  # noqa: F401 - soffice 
 from generator.browser import aggregate
 
 PARITY_SETS = 100
+ROOT = Path(__file__).resolve().parents[1]
 RESULT = "[data-school-result]"
 LOCAL = ("data:", "blob:")
 
@@ -96,9 +97,26 @@ def test_browser_summary_equals_the_cli_byte_for_byte(school, instruments, tmp_p
         ],
         check=True,
         capture_output=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=ROOT,
     )
     assert out.read_bytes() == got
+
+
+def test_a_chosen_folder_gives_the_summary_the_cli_gives_for_it(school, instruments, tmp_path):
+    folder = tmp_path / "Мектепке"
+    (folder / "9-сынып").mkdir(parents=True)
+    files = teacher_files(instruments, random.Random(11), 30)
+    for n, (name, data) in enumerate(files):
+        (folder / ("9-сынып" if n % 3 else "") / name).write_bytes(data)
+    school.eval_on_selector(RESULT, "region => { region.dataset.status = 'stale'; }")
+    school.set_input_files("[data-school-folder]", folder)
+    school.wait_for_selector(f"{RESULT}[data-status=done]", timeout=120_000)
+    out = tmp_path / "summary.json"
+    subprocess.run(
+        [sys.executable, "-m", "generator", "aggregate", str(folder), "--json", str(out)], check=True, cwd=ROOT
+    )
+    assert downloaded(school, "[data-school-download=summary]") == out.read_bytes()
+    assert "Мектепке/9-сынып/" in school.inner_text("[data-school-rejected]")
 
 
 def test_school_summaries_dropped_together_equal_the_flat_summary(school, instruments):
