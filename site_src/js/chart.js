@@ -10,6 +10,7 @@ let chartCount = 0;
 const LABEL = 15; // font sizes in the drawing's units; the drawing scales as a whole
 const SMALL = 13;
 const PAD = 6;
+const ZOOM = 1.25; // CSS pixels per drawing unit at most: 13 units read as the page's 16 px text
 
 let context;
 function textWidth(text, size, bold = false) {
@@ -46,8 +47,11 @@ function extent(lines, x, y, size, anchor, bold = false) {
 function frame(box, title, description, ...children) {
   const id = `chart-${++chartCount}`;
   const [x, y, width, height] = [box.left - PAD, box.top - PAD, box.right - box.left + 2 * PAD, box.bottom - box.top + 2 * PAD];
+  // Its natural size (width, height) keeps a small drawing from being blown up on a wide screen;
+  // a narrow one shrinks it to fit (max-width in site.css).
   return svg("svg", {
-    class: "kasibi-chart", viewBox: `${x} ${y} ${width} ${height}`, role: "img", "aria-labelledby": `${id}-title ${id}-desc`,
+    class: "kasibi-chart", viewBox: `${x} ${y} ${width} ${height}`, width: Math.round(width * ZOOM), height: Math.round(height * ZOOM),
+    role: "img", "aria-labelledby": `${id}-title ${id}-desc`,
   }, svg("title", { id: `${id}-title` }, title), svg("desc", { id: `${id}-desc` }, description), ...children);
 }
 
@@ -100,7 +104,7 @@ export function barChart(scales, title) {
 // A wheel (radar): one spoke per scale, the value along it; rings at quarters of the range. Each label
 // sits beyond its spoke's end, wrapped to a few words a line.
 export function radarChart(scales, title) {
-  const radius = 150, room = 130;
+  const radius = 120, room = 110;
   const angle = (i) => -Math.PI / 2 + (2 * Math.PI * i) / scales.length;
   const point = (i, r) => [r * Math.cos(angle(i)), r * Math.sin(angle(i))];
   const rings = [0.25, 0.5, 0.75, 1].map((q) => svg("polygon", {
@@ -118,12 +122,12 @@ export function radarChart(scales, title) {
   const labels = scales.map((s, i) => {
     const [x, y] = point(i, radius + 12);
     const anchor = Math.abs(x) < 10 ? "middle" : x > 0 ? "start" : "end";
-    const lines = wrap(`${s.title} (${formatNumber(s.value)})`, room, SMALL);
-    const height = (lines.length - 1) * SMALL * 1.25;
+    const lines = wrap(`${s.title} (${formatNumber(s.value)})`, room, LABEL);
+    const height = (lines.length - 1) * LABEL * 1.25;
     // Above the centre the label grows upwards from the spoke's end, below it downwards.
-    const baseline = y < -10 ? y - height : y > 10 ? y + SMALL : y + SMALL / 3 - height / 2;
-    boxes.push(extent(lines, x, baseline, SMALL, anchor));
-    return label(lines, x, baseline, SMALL, { "text-anchor": anchor, class: "kasibi-chart__small" });
+    const baseline = y < -10 ? y - height : y > 10 ? y + LABEL : y + LABEL / 3 - height / 2;
+    boxes.push(extent(lines, x, baseline, LABEL, anchor));
+    return label(lines, x, baseline, LABEL, { "text-anchor": anchor, class: "kasibi-chart__small" });
   });
   return frame(union(boxes), title, describe(scales), ...rings, ...spokes, shape, ...labels);
 }
@@ -158,7 +162,7 @@ export function trendChart(series, title) {
   const { min, max } = series[0] ?? { min: 0, max: 1 };
   const axis = [formatNumber(max), formatNumber(min)];
   const left = Math.max(...axis.map((text) => textWidth(text, SMALL))) + 10;
-  const width = 520, right = width - 4, top = 8, bottom = 196;
+  const width = 440, right = width - 4, top = 8, bottom = 180;
   const x = (i) => left + (points.length > 1 ? (i * (right - left)) / (points.length - 1) : 0);
   const y = (v) => top + (1 - (max > min ? (v - min) / (max - min) : 0)) * (bottom - top);
   const description = series.map((s) => `${s.title}: ${s.points.map((p) => `${p.label} ${formatNumber(p.value)}`).join(", ")}`).join("; ");
