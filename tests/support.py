@@ -59,6 +59,11 @@ class _CountingWriter:
         return getattr(self.raw, name)
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # a browser closing a connection it no longer needs (a throttled download cut short) is no error
+
+
 class CountingServer:
     """``with CountingServer(site) as server``: ``server.url``, ``server.sent`` (bytes, headers included); it sends
     precompressed siblings as ``make serve`` does."""
@@ -72,7 +77,7 @@ class CountingServer:
                 super().setup()
                 self.wfile = _CountingWriter(self.wfile, lambda n: counts.update({self.path.split("?")[0]: n}))
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+        self.httpd = _QuietServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 
     def __enter__(self) -> CountingServer:
