@@ -98,6 +98,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp, "site")
         shutil.copytree(site, copy)
+        # The floor is Pyodide as its package ships it: the whole stdlib (the site publishes a trimmed one).
+        shutil.copy(ROOT / "node_modules/pyodide/python_stdlib.zip", copy / "assets/pyodide-314.0.7")
         (copy / "bare.html").write_text(BARE_PAGE, encoding="utf-8")
         (copy / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
         httpd, url = serve(copy)

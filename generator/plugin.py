@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import browser, publish
+from . import browser, publish, stdlib
 from .blocks.placeholder import PLACEHOLDER
 from .bundle import Bundle, ReleaseError
 from .checker import ValidationError
@@ -103,7 +103,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
     def _inputs(self) -> list[Path]:
         folders = (self.config.site_src, self.config.assessments, self.config.templates)
         inputs = [p for folder in folders for p in Path(folder).rglob("*") if p.is_file()]
-        return inputs + browser.module_files()
+        return inputs + browser.module_files() + [stdlib.MODULE_LIST]  # the trimmed stdlib is in the bundle
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Instruments link to guidance pages, so they are checked and compiled once

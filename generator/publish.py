@@ -11,10 +11,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import browser
+from . import browser, stdlib
 from .browser import docx
 from .bundle import PYODIDE_DIR, Bundle, strings_module
 from .i18n import load_ui
+from .runtime import STDLIB
 
 MODULE_SCRIPTS = (
     "assessment.js",
@@ -61,14 +62,19 @@ def site_files(
         out.append(SiteFile(bundle.path("templates", f"{template_id}.json"), _json(template)))
         # Blank Word files are written by the same writer the browser uses for filled copies.
         out.append(SiteFile(bundle.path("templates", f"{template_id}.docx"), docx.build_docx(template)))
-    # The Python the browser runs, as the package `kasibi` (generator/browser).
+    # The Python the browser runs, as the package `kasibi` (generator/browser), and the part of the
+    # standard library it imports (in the engine folder: it changes with the modules, not with the pin).
     out += [SiteFile(bundle.path("engine", path.name), source=path) for path in browser.module_files()]
+    [package_stdlib] = [path for path in runtime if path.name == STDLIB]
+    trimmed = stdlib.trimmed_stdlib(package_stdlib, stdlib.listed_files())
+    out.append(SiteFile(bundle.path("engine", STDLIB), trimmed))
+    runtime = [path for path in runtime if path.name != STDLIB]
     out += [SiteFile(f"{PYODIDE_DIR}/{path.name}", source=path) for path in runtime]
     out += [SiteFile(bundle.path("js", p.name), source=p) for p in sorted((site_src / "js").glob("*.js"))]
     out += [SiteFile(bundle.path("css", p.name), source=p) for p in sorted((site_src / "css").glob("*.css"))]
     # The worker fetches the Python and the runtime's data files; the .mjs scripts come by import().
     fetched = [*browser.module_files(), *(path for path in runtime if path.suffix != ".mjs")]
-    download = sum(path.stat().st_size for path in fetched)
+    download = sum(path.stat().st_size for path in fetched) + len(trimmed)
     out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages, download)))
     second = load_ui(site_src / "i18n", SECOND_LANGUAGE)
     out.append(SiteFile(bundle.path("js", f"build-{SECOND_LANGUAGE}.js"), strings_module(second)))

@@ -1,7 +1,8 @@
 """The pinned Pyodide runtime, taken from the npm package and published with the site.
 
 Only the files the engine needs are published: the package's console pages load
-scripts from a CDN and must never reach a school's intranet.
+scripts from a CDN and must never reach a school's intranet. The standard library is not
+published whole: generator/stdlib.py trims it to what the site's Python imports.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import json
 from pathlib import Path
 
 PYODIDE_VERSION = "314.0.7"
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+STDLIB = "python_stdlib.zip"
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", STDLIB, "pyodide-lock.json")
 
 
 class RuntimeMissingError(RuntimeError):

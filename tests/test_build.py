@@ -11,11 +11,11 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from generator import browser
+from generator import browser, stdlib
 from generator.browser import engine
 from generator.bundle import PYODIDE_DIR
 from generator.offline import PATCHES, SOURCE_MAP_COMMENT
-from generator.runtime import PYODIDE_VERSION, RUNTIME_FILES
+from generator.runtime import PYODIDE_VERSION, RUNTIME_FILES, STDLIB
 from generator.schema import load_instrument
 
 MATERIAL_EN = ROOT / ".venv/lib/python3.11/site-packages/material/templates/partials/languages/en.html"
@@ -41,7 +41,8 @@ def text_files(site: Path, *suffixes: str):
 
 
 def test_site_holds_the_pinned_runtime_and_the_engine(site_dir):
-    for name in RUNTIME_FILES:
+    runtime = set(RUNTIME_FILES) - {STDLIB}  # the stdlib is published trimmed, in the engine folder
+    for name in runtime:
         published = (site_dir / PYODIDE_DIR / name).read_bytes()
         original = (ROOT / "node_modules/pyodide" / name).read_bytes()
         if name == "pyodide.mjs":  # only its CDN default is made inert (generator/offline.py)
@@ -54,14 +55,16 @@ def test_site_holds_the_pinned_runtime_and_the_engine(site_dir):
         encoding="utf-8"
     )
     published = {p.name for p in (site_dir / PYODIDE_DIR).iterdir()}
-    assert published == set(RUNTIME_FILES), "only the runtime files: the package's console pages load a CDN"
+    assert published == runtime, "only the runtime files: the package's console pages load a CDN"
+    trimmed = stdlib.trimmed_stdlib(ROOT / "node_modules/pyodide" / STDLIB, stdlib.listed_files())
+    assert (bundle(site_dir) / "engine" / STDLIB).read_bytes() == trimmed
 
 
 def test_every_browser_module_is_published_and_imports_only_the_standard_library_and_its_package(site_dir):
     package = Path(browser.__file__).parent
     shipped = {path.name for path in browser.module_files()}
     assert shipped == {path.name for path in package.glob("*.py")} - {"__init__.py"}, "a module the site does not ship"
-    assert {path.name for path in (bundle(site_dir) / "engine").iterdir()} == shipped
+    assert {path.name for path in (bundle(site_dir) / "engine").iterdir()} == shipped | {STDLIB}
     for path in package.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level:

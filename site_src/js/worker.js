@@ -141,7 +141,12 @@ async function start() {
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href).catch(checkScriptTypes);
   const pyodide = await Promise.race([
     // packageBaseUrl keeps Pyodide's default package CDN out of reach: everything comes from this site.
-    loadPyodide({ indexURL: runtimeUrl.href, packageBaseUrl: runtimeUrl.href }).catch(checkScriptTypes),
+    // stdLibURL: the standard library trimmed to what the site's Python imports (generator/stdlib.py).
+    loadPyodide({
+      indexURL: runtimeUrl.href,
+      packageBaseUrl: runtimeUrl.href,
+      stdLibURL: new URL("python_stdlib.zip", engineUrl).href,
+    }).catch(checkScriptTypes),
     wasmFailure(),
   ]);
   download.started = true;
