@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from school_files import SENTINEL, share_file, site_instruments, teacher_files, zipped
+from school_files import SENTINEL, random_facts, share_file, site_instruments, teacher_files, zipped
 from test_templates import KAZAKH, soffice, to_pdf_text  # noqa: F401 - soffice is a fixture
 
 from generator.browser import aggregate
@@ -184,6 +184,25 @@ def test_named_mode_only_when_every_file_carries_a_name(school, instruments):
     assert choose(school, unnamed) == "done"
     assert school.locator("[data-school-named]").count() == 0
     assert "Мұғалім" not in school.inner_text(RESULT)
+
+
+def test_the_drawn_report_has_no_serious_accessibility_violation(school, instruments):
+    rng = random.Random(12)
+    files = [
+        (f"a{n}.json", share_file(instruments, rng, "cycle-self-assessment", random_facts(rng))) for n in range(30)
+    ]
+    assert choose(school, files) == "done"
+    # A hovered or focused md-button takes the theme's accent (deep orange) under white text: site-wide.
+    school.mouse.move(0, 0)
+    school.evaluate("document.activeElement?.blur()")
+    school.add_script_tag(path=str(ROOT / "node_modules/axe-core/axe.min.js"))
+    results = school.evaluate("axe.run(document.querySelector('[data-school]'), {resultTypes: ['violations']})")
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]][:4])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
 
 
 def test_no_free_text_reaches_the_page(school, instruments):

@@ -218,13 +218,14 @@ function questionTables(instrument) {
       h("p", null, h("strong", null, title), " ", rows.map((row) => row.join(" ")).join("; ")))));
 }
 
+// A wide table scrolls inside its own region, which the keyboard can reach.
 function drawTable({ key, title, head, rows }) {
   return h("section", { "data-school-table": key },
     h("h4", null, title),
-    h("table", null,
+    h("div", { class: "kasibi-school__scroll", tabindex: "0", role: "region", "aria-label": title }, h("table", { class: "kasibi-school__table" },
       h("thead", null, h("tr", null, head.map((cell) => h("th", { scope: "col" }, cell)))),
       h("tbody", null, rows.map((row) => h("tr", null,
-        row.map((cell, n) => (n ? h("td", null, cell) : h("th", { scope: "row" }, cell))))))));
+        row.map((cell, n) => (n ? h("td", null, cell) : h("th", { scope: "row" }, cell)))))))));
 }
 
 function charts(instrument) {
