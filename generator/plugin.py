@@ -215,11 +215,17 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                     "summary": i["summary"],
                     "href": href(f"assessment:{i['id']}"),
                     "facts": [
-                        ui["about.minutes_short"].replace("{minutes}", str(i["minutes"])) if i["minutes"] else "",
-                        ui[f"provenance.{i['provenance']['kind']}"],
+                        fact
+                        for fact in (
+                            ui["about.minutes_short"].replace("{minutes}", str(i["minutes"])) if i["minutes"] else "",
+                            i["audience"],
+                        )
+                        if fact
                     ],
+                    "featured": i["featured"],
                 }
-                for i in self.instruments.values()
+                # the flagship first, the rest in their usual order (sorted is stable)
+                for i in sorted(self.instruments.values(), key=lambda i: not i["featured"])
             ]
         return [
             {

@@ -312,6 +312,8 @@ def compile_instrument(data: dict, lang: str = "kk", link: Callable[[str], str] 
         "summary": text(data["summary"]),
         "intro": opt_text(data, "intro"),
         "minutes": data.get("minutes", 0),
+        "audience": opt_text(data, "audience"),
+        "featured": data.get("featured", False),
         "sources": [text(s) for s in data.get("sources", [])],
         "provenance": {
             "kind": provenance["kind"],

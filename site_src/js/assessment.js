@@ -160,8 +160,7 @@ class InstrumentPage {
   }
 
   show(result) {
-    renderResult(this.body, this.t, result);
-    this.body.append(this.actions(result));
+    renderResult(this.body, this.t, result, { actions: this.actions(result), date: new Date().toLocaleDateString("kk-KZ") });
     this.report.dataset.status = "done";
     this.compareWithLastSaved(result);
     const queued = this.queued;
@@ -195,7 +194,9 @@ class InstrumentPage {
     const save = h("button", { type: "button", class: "md-button md-button--primary", "data-action": "save" },
       this.t("action.save"));
     save.addEventListener("click", () => this.whenFresh((scored) => this.save(scored)));
-    const buttons = [save, h("a", { class: "md-button", href: pageUrl("my-results") }, this.t("action.my_results"))];
+    const report = h("button", { type: "button", class: "md-button", "data-action": "print-report" }, this.t("action.print_report"));
+    report.addEventListener("click", () => window.print());
+    const buttons = [save, report, h("a", { class: "md-button", href: pageUrl("my-results") }, this.t("action.my_results"))];
     if (result.scales?.length || result.kind === "survey") buttons.push(shareButton(this.scored, () => this.engine));
     const planPage = result.plan && pageUrl(`template:${result.plan}`);
     if (planPage && result.next_step) {
@@ -215,7 +216,8 @@ class InstrumentPage {
       });
       buttons.push(plan);
     }
-    return h("div", { class: "kasibi-actions kasibi-report__actions" }, ...buttons, status);
+    return h("div", { class: "kasibi-actions kasibi-report__actions" }, ...buttons,
+      h("p", { class: "kasibi-note" }, this.t("action.save_note")), status);
   }
 
   async compareWithLastSaved(result) {

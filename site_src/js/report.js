@@ -21,12 +21,20 @@ function list(items) {
   return h("ul", null, items.map((item) => h("li", null, item)));
 }
 
+// The one sentence that matters, first: where she stands, her growth zone, the next step.
+function headline(t, strongest, zone, step) {
+  const next = step?.next ? ` ${t("result.headline_step", { stage: step.title, label: step.next.label })}` : "";
+  return h("p", { class: "kasibi-headline", "data-headline": "" },
+    t("result.headline_zone", { strongest, zone: zone.title, band: zone.band_label }) + next);
+}
+
 function summary(t, result) {
   const rows = [];
-  if (result.floor) rows.push(h("p", { class: "kasibi-floor" }, t("result.floor", { label: result.floor.label })));
   if (result.growth_zone) {
     const strongest = result.all_equal ? t("result.all_equal") : result.strongest.map((id) => titleOf(result, id)).join(", ");
     const zone = result.scales.find((s) => s.id === result.growth_zone);
+    rows.push(headline(t, strongest, zone, result.next_step));
+    if (result.floor) rows.push(h("p", { class: "kasibi-note" }, t("result.floor", { label: result.floor.label })));
     rows.push(h("dl", { class: "kasibi-summary" },
       h("dt", null, t("result.strongest")), h("dd", null, strongest),
       h("dt", null, t("result.growth_zone")), h("dd", { "data-growth-zone": result.growth_zone },
@@ -37,6 +45,8 @@ function summary(t, result) {
       const stages = result.growth_zone_ties.map((id) => titleOf(result, id)).join(", ");
       rows.push(h("p", { class: "kasibi-note" }, t("result.growth_zone_tie", { stages })));
     }
+  } else if (result.floor) {
+    rows.push(h("p", { class: "kasibi-floor" }, t("result.floor", { label: result.floor.label })));
   } else if (result.scales?.length === 1) {
     const [only] = result.scales;
     rows.push(h("p", { class: "kasibi-floor", "data-band": only.band }, `${only.title}: ${formatNumber(only.value)} / ${formatNumber(only.max)} — ${only.band_label}`));
@@ -153,10 +163,23 @@ function howComputed(t, result) {
   )];
 }
 
-export function renderResult(body, t, result) {
+// What a printed copy needs above everything: whose result, which instrument and version, when.
+function meta(t, result, date) {
+  return h("div", { class: "kasibi-report__meta" },
+    h("label", { class: "kasibi-report__name" }, t("report.name"),
+      h("span", { class: "kasibi-report__hint" }, t("report.name_hint")), h("input", { type: "text", "data-report-name": "", maxlength: "120", autocomplete: "name" })),
+    h("p", null, t("report.meta", { title: result.title, version: result.instrument_version, date })),
+  );
+}
+
+// `actions` (buttons for this result) go right after the headline; `date` is when it was completed.
+export function renderResult(body, t, result, { actions = null, date = "" } = {}) {
+  const lead = [...summary(t, result), ...ladder(t, result)];
   body.replaceChildren(
-    ...summary(t, result),
-    ...ladder(t, result),
+    ...lead.slice(0, 1),
+    ...(actions ? [actions] : []),
+    meta(t, result, date),
+    ...lead.slice(1),
     ...nextStep(t, result),
     ...focus(t, result),
     ...gaps(t, result),

@@ -16,6 +16,8 @@ import { t } from "./strings.js";
 import { ImportError, MAX_BYTES, csvFor, download, exportFile, fileName, merge, parseImport } from "./transfer.js";
 
 const day = (iso) => new Date(iso).toLocaleDateString("kk-KZ");
+// Two results of one day differ by their time.
+const dayTime = (iso) => new Date(iso).toLocaleString("kk-KZ", { dateStyle: "short", timeStyle: "short" });
 const sameRecord = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const instrumentOf = (record) => (isIdent(record?.instrument) ? record.instrument : "");
 
@@ -31,6 +33,17 @@ function relinked(result, instrument) {
   return copy;
 }
 
+// A button that prints `part` alone (one saved result, or a comparison) as the one-page report.
+function printOnly(t, part) {
+  const button = h("button", { type: "button", class: "md-button", "data-action": "print-report" }, t("action.print_report"));
+  button.addEventListener("click", () => {
+    part.setAttribute("data-print-target", "");
+    window.addEventListener("afterprint", () => part.removeAttribute("data-print-target"), { once: true });
+    window.print();
+  });
+  return h("div", { class: "kasibi-actions kasibi-report__actions" }, button);
+}
+
 function headline(t, result) {
   if (result.ladder) return t("result.ladder_place", { label: result.ladder.label });
   if (result.growth_zone) {
@@ -38,7 +51,7 @@ function headline(t, result) {
     return `${t("result.growth_zone")}: ${zone?.title ?? ""}`;
   }
   if (result.scales?.length === 1) return `${result.scales[0].title}: ${formatNumber(result.scales[0].value)} — ${result.scales[0].band_label}`;
-  return t("results.card_saved");
+  return t("results.card_saved", { title: result.title });
 }
 
 function trend(t, title, records) {
@@ -128,7 +141,8 @@ class ResultsPage {
   async draw(body, record) {
     const instrument = await this.instrument(record.instrument);
     try {
-      renderResult(body, this.t, relinked(record.result, instrument));
+      renderResult(body, this.t, relinked(record.result, instrument),
+        { actions: printOnly(this.t, body), date: dayTime(record.completed_at) });
     } catch {
       body.replaceChildren(h("p", { class: "kasibi-note" }, this.t("results.broken", { date: day(record.completed_at) })));
     }
@@ -148,9 +162,9 @@ class ResultsPage {
         else chosen.splice(chosen.indexOf(record), 1);
         compare.disabled = chosen.length !== 2;
       });
-      const body = h("div");
+      const body = h("div", { class: "kasibi-report__body" });
       const details = h("details", { class: "kasibi-saved", "data-record": record.id },
-        h("summary", null, `${day(record.completed_at)} — ${headline(this.t, record.result)}`), body);
+        h("summary", null, `${dayTime(record.completed_at)} — ${headline(this.t, record.result)}`), body);
       details.addEventListener("toggle", () => {
         if (details.open && !body.childElementCount) this.draw(body, record);
       });
@@ -163,7 +177,8 @@ class ResultsPage {
       output.replaceChildren(h("p", null, this.t("engine.preparing")));
       try {
         const comparison = await this.engine().compare(older.result, newer.result);
-        output.replaceChildren(renderComparison(this.t, comparison, day(older.completed_at)));
+        output.replaceChildren(renderComparison(this.t, comparison, dayTime(older.completed_at)),
+          h("div", { class: "kasibi-actions" }, printOnly(this.t, output)));
       } catch (error) {
         output.replaceChildren(h("p", null, this.t("result.error", { reason: error.message })));
       }
