@@ -54,6 +54,8 @@ def main() -> None:
         archive = make_release(ROOT, Path(tmp, "dist"))
         with zipfile.ZipFile(archive) as zipped:
             unpacked = sum(info.file_size for info in zipped.infolist())
+            # The precompressed siblings ship so the host need not compress: what they add to the download.
+            siblings = sum(i.compress_size for i in zipped.infolist() if i.filename.endswith((".br", ".gz")))
             zipped.extractall(tmp)
         [site] = Path(tmp).glob("kasibi-*/site")
         httpd = http.server.ThreadingHTTPServer(
@@ -62,6 +64,7 @@ def main() -> None:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{httpd.server_address[1]}/"
         print(f"zip {archive.name}: {mb(archive.stat().st_size)}; unpacked {mb(unpacked)}")
+        print(f"  of the zip, the .br/.gz siblings: {mb(siblings)}")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, path, ready in (
