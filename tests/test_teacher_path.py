@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import subprocess
 
 import pytest
 from answer_sets import random_answers
 from conftest import ROOT
 from test_instruments_e2e import fill
+from test_templates import to_pdf_text
 
 from generator.schema import load_folder
 
@@ -107,6 +109,26 @@ def test_result_leads_with_the_headline_and_the_actions(flagship):
     zone = page.locator("[data-growth-zone]").get_attribute("data-growth-zone")
     zone_title = next(s["title"] for s in INSTRUMENTS[FLAGSHIP]["scales"] if s["id"] == zone)
     assert zone_title in headline
+
+
+def test_the_one_page_report_downloads_as_word_with_name_date_and_growth_zone(flagship, tmp_path):
+    page = flagship["page"]
+    page.fill("[data-report-name]", "Айгүл Сәрсенова")
+    with page.expect_download(timeout=90_000) as download:
+        page.click("[data-action=report-docx]")
+    word = tmp_path / download.value.suggested_filename
+    download.value.save_as(word)
+    title = INSTRUMENTS[FLAGSHIP]["title"]
+    assert word.name.endswith(".docx") and word.name.startswith(title[:20])
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is needed: make test installs it"
+    text = " ".join(to_pdf_text(soffice, [word], tmp_path)[word.stem].split())
+    zone = page.locator("[data-growth-zone]").get_attribute("data-growth-zone")
+    zone_title = next(s["title"] for s in INSTRUMENTS[FLAGSHIP]["scales"] if s["id"] == zone)
+    today = page.evaluate("new Date().toLocaleDateString('ru-RU')")  # dd.mm.yyyy, as the report writes it
+    assert "Айгүл Сәрсенова" in text and zone_title in text and today in text, text[:2000]
+    first_statement = INSTRUMENTS[FLAGSHIP]["sections"][0]["items"][0]["prompt"]
+    assert first_statement[:40] not in text  # the one-page report, not every answer
 
 
 def pdf_pages(page, path) -> int:

@@ -3,6 +3,7 @@
 
 import { clearAnswers, readAnswers, requiredItems, sameAnswers, writeAnswers } from "./answers.js";
 import { h } from "./dom.js";
+import { localDateTime } from "./numbers.js";
 import { EngineClient } from "./engine-client.js";
 import { pageUrl, siteUrl, version } from "./paths.js";
 import { validRecord } from "./record-check.js";
@@ -10,6 +11,7 @@ import { renderComparison, renderMessage, renderResult } from "./report.js";
 import { shareButton } from "./share.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
+import { wordButton } from "./word-layout.js";
 
 // What the development plan receives from a result: the growth zone and what to do about it.
 function planPrefill(result) {
@@ -160,7 +162,7 @@ class InstrumentPage {
   }
 
   show(result) {
-    renderResult(this.body, this.t, result, { actions: this.actions(result), date: new Date().toLocaleDateString("kk-KZ") });
+    renderResult(this.body, this.t, result, { actions: this.actions(result), date: localDateTime(new Date()).slice(0, 10) });
     this.report.dataset.status = "done";
     this.compareWithLastSaved(result);
     const queued = this.queued;
@@ -196,7 +198,10 @@ class InstrumentPage {
     save.addEventListener("click", () => this.whenFresh((scored) => this.save(scored)));
     const report = h("button", { type: "button", class: "md-button", "data-action": "print-report" }, this.t("action.print_report"));
     report.addEventListener("click", () => window.print());
-    const buttons = [save, report, h("a", { class: "md-button", href: pageUrl("my-results") }, this.t("action.my_results"))];
+    const word = wordButton(this.body, {
+      title: result.title, sources: result.sources, name: `${result.title} — ${localDateTime(new Date()).slice(0, 10)}`, engine: () => this.engine,
+    });
+    const buttons = [save, report, word, h("a", { class: "md-button", href: pageUrl("my-results") }, this.t("action.my_results"))];
     if (result.scales?.length || result.kind === "survey") buttons.push(shareButton(this.scored, () => this.engine));
     const planPage = result.plan && pageUrl(`template:${result.plan}`);
     if (planPage && result.next_step) {

@@ -176,7 +176,7 @@ export class EngineClient {
     return this.request({ type: "report", summary, earlier, named });
   }
 
-  schoolDocx(document) {
-    return this.request({ type: "school-docx", document });
+  layoutDocx(document) {
+    return this.request({ type: "layout-docx", document });
   }
 }

@@ -13,6 +13,7 @@ import { renderComparison, renderResult } from "./report.js";
 import { shareButton } from "./share.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
+import { wordButton } from "./word-layout.js";
 import { ImportError, MAX_BYTES, csvFor, download, exportFile, fileName, merge, parseImport } from "./transfer.js";
 
 const day = (iso) => new Date(iso).toLocaleDateString("kk-KZ");
@@ -33,15 +34,16 @@ function relinked(result, instrument) {
   return copy;
 }
 
-// A button that prints `part` alone (one saved result, or a comparison) as the one-page report.
-function printOnly(t, part) {
+// The buttons of `part` (one saved result, or a comparison): print it alone as the one-page report, or
+// download it as Word (`word`: the report's title, sources, file name and engine).
+function reportActions(t, part, word) {
   const button = h("button", { type: "button", class: "md-button", "data-action": "print-report" }, t("action.print_report"));
   button.addEventListener("click", () => {
     part.setAttribute("data-print-target", "");
     window.addEventListener("afterprint", () => part.removeAttribute("data-print-target"), { once: true });
     window.print();
   });
-  return h("div", { class: "kasibi-actions kasibi-report__actions" }, button);
+  return h("div", { class: "kasibi-actions kasibi-report__actions" }, button, wordButton(part, word));
 }
 
 function headline(t, result) {
@@ -137,12 +139,16 @@ class ResultsPage {
       h("p", { class: "kasibi-saved kasibi-note" }, this.t("results.broken", { date })), this.deleteButton(record)));
   }
 
+  reportActions(part, { title, sources }, when) {
+    return reportActions(this.t, part, { title, sources, name: `${title} — ${when}`, engine: () => this.engine() });
+  }
+
   // The report is drawn when the row is first opened, with the instrument's own links.
   async draw(body, record) {
     const instrument = await this.instrument(record.instrument);
     try {
       renderResult(body, this.t, relinked(record.result, instrument),
-        { actions: printOnly(this.t, body), date: dayTime(record.completed_at) });
+        { actions: this.reportActions(body, record.result, dayTime(record.completed_at)), date: dayTime(record.completed_at) });
     } catch {
       body.replaceChildren(h("p", { class: "kasibi-note" }, this.t("results.broken", { date: day(record.completed_at) })));
     }
@@ -178,7 +184,8 @@ class ResultsPage {
       try {
         const comparison = await this.engine().compare(older.result, newer.result);
         output.replaceChildren(renderComparison(this.t, comparison, dayTime(older.completed_at)),
-          h("div", { class: "kasibi-actions" }, printOnly(this.t, output)));
+          this.reportActions(output, { title: older.result.title, sources: older.result.sources },
+            `${dayTime(older.completed_at)} – ${dayTime(newer.completed_at)}`));
       } catch (error) {
         output.replaceChildren(h("p", null, this.t("result.error", { reason: error.message })));
       }

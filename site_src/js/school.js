@@ -11,6 +11,7 @@ import { heatMap, stackedBars } from "./school-chart.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
 import { download } from "./transfer.js";
+import { downloadWord, layout } from "./word-layout.js";
 
 const PLAN = "school-methodological-plan";
 const today = () => new Date().toISOString().slice(0, 10);
@@ -114,9 +115,7 @@ class SchoolPage {
     const docx = button("docx", t("school.docx"), async () => {
       status.textContent = t("school.docx_making");
       try {
-        const bytes = await this.engine.schoolDocx(wordDocument(report, this.countedLine(report)));
-        download(`kasibi-mektep-${today()}.docx`, bytes,
-          "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        await downloadWord(this.engine, wordDocument(report, this.countedLine(report)), `kasibi-mektep-${today()}`);
         status.textContent = "";
       } catch (error) {
         status.textContent = t("school.failed", { reason: error.message });
@@ -264,26 +263,17 @@ function drawRejected(rejected) {
     h("ul", null, rejected.map((r) => h("li", { "data-reason": r.code }, `${r.name}: ${r.reason}`))));
 }
 
-// The Word report: the same tables, laid out as a template of fixed tables for the site's Word writer
-// (generator/browser/docx.py), one heading per instrument.
+// The Word report: the same tables, one heading per instrument (word-layout.js).
 function wordDocument(report, counted) {
-  const blocks = [];
-  const add = ({ title, head, rows }) => blocks.push({
-    id: `t${blocks.length}`, type: "table", title,
-    columns: head.map((label, n) => ({ id: `c${n}`, label, type: "fixed", width: n ? 2 : 4, hint: "" })),
-    rows: rows.map((row) => Object.fromEntries(row.map((cell, n) => [`c${n}`, cell]))), repeatable: false, min_rows: 0,
-  });
-  const note = (title, text) => add({ title, head: [text], rows: [] });
+  const tables = [];
+  const note = (title, text) => tables.push({ title, head: [text], rows: [] });
   note(t("school.report_title"), counted);
   for (const instrument of report.instruments) {
     if (instrument.hidden) note(heading(instrument), t("school.too_few", { min: instrument.min_group }));
-    else tablesOf(instrument).forEach((table, n) => add({ ...table, title: n ? table.title : `${heading(instrument)}. ${table.title}` }));
+    else tablesOf(instrument).forEach((table, n) => tables.push({ ...table, title: n ? table.title : `${heading(instrument)}. ${table.title}` }));
   }
-  if (report.named) namedTables(report.named).forEach(add);
-  return {
-    id: "school-report", title: t("school.report_title"), sources: [t("school.word_sources")], orientation: "portrait",
-    labels: { sources: t("doc.sources"), completion: "" }, marks: {}, blocks,
-  };
+  if (report.named) tables.push(...namedTables(report.named));
+  return layout({ id: "school-report", title: t("school.report_title"), sources: [t("school.word_sources")], tables });
 }
 
 for (const root of document.querySelectorAll("[data-school]")) new SchoolPage(root);

@@ -11,7 +11,7 @@
 //   → {type: "aggregate", id, files: [{name, bytes: Uint8Array}]}  ← {summary, named}: the summary file's text (share files,
 //     zips, summaries) and named mode's pairs and groups as JSON text ("null" unless every file carries a name)
 //   → {type: "report", id, summary, earlier, named}  what the school page draws (privacy rules applied)
-//   → {type: "school-docx", id, document}    the school report's Word file bytes (document: template-shaped)
+//   → {type: "layout-docx", id, document}    a report's Word file bytes (document: template-shaped, word-layout.js)
 //   → {type: "ping"}                         ← {type: "pong"}: the page checks the worker is alive
 //   ← {type: "progress", loaded, total, downloads}  while the files arrive (decoded bytes)
 //   ← {type: "ready", engine, python, wasmType} | {type: "failed", reason, scriptType?}
@@ -217,8 +217,8 @@ const handlers = {
   },
   report: async (python, data) => JSON.parse(python("aggregate").report_json(data.summary, await allInstruments(),
     data.earlier ?? "", data.named ?? "")),
-  // The school report is laid out as a template of fixed tables (school.js) and written by the same Word writer.
-  "school-docx": (python, data) => bytesOut(python("docx").build_docx_json(JSON.stringify(data.document), "{}")),
+  // A report is laid out as a template of fixed tables (word-layout.js) and written by the same Word writer.
+  "layout-docx": (python, data) => bytesOut(python("docx").build_docx_json(JSON.stringify(data.document), "{}")),
 };
 
 onmessage = async ({ data }) => {
