@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import zlib
 from pathlib import Path
 
 import brotli
@@ -22,6 +23,7 @@ import brotli
 MIN_BYTES = 1024
 MIN_SAVING = 0.10
 ENCODINGS = {".br": lambda data: brotli.compress(data, quality=11), ".gz": lambda data: gzip.compress(data, 9, mtime=0)}
+CODERS = f"brotli{brotli.__version__}-zlib{zlib.ZLIB_RUNTIME_VERSION}"
 CACHED_FROM = 64 * 1024  # bytes: smaller files compress in milliseconds
 ALREADY_COMPRESSED = (".br", ".gz", ".png", ".jpg", ".jpeg", ".webp", ".woff", ".woff2", ".docx", ".zip")
 
@@ -29,7 +31,7 @@ ALREADY_COMPRESSED = (".br", ".gz", ".png", ".jpg", ".jpeg", ".webp", ".woff", "
 def _encoded(data: bytes, suffix: str, cache: Path | None) -> bytes:
     if cache is None or len(data) < CACHED_FROM:
         return ENCODINGS[suffix](data)
-    kept = cache / (hashlib.sha256(data).hexdigest() + suffix)
+    kept = cache / f"{hashlib.sha256(data).hexdigest()}-{CODERS}{suffix}"  # another coder version, another key
     if kept.is_file():
         return kept.read_bytes()
     packed = ENCODINGS[suffix](data)
