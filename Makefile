@@ -49,8 +49,9 @@ lint: deps
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 
-# Browser tests mostly wait on Chromium and Pyodide, so four run side by side even on two cores.
-TEST_WORKERS ?= 4
+# Browser tests mostly wait on Chromium, Pyodide and throttled links (a full run uses about a third of two cores
+# with four), so six run side by side.
+TEST_WORKERS ?= 6
 test: deps system-deps lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 

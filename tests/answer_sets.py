@@ -27,6 +27,8 @@ def random_answers(instrument: dict[str, Any], rng: random.Random, complete: boo
         for item in section["items"]:
             if (complete and item["required"]) or rng.random() < 0.7:
                 answer = random_answer(item, rng)
+                while complete and item["required"] and answer in ("", []):  # a complete set answers every one
+                    answer = random_answer(item, rng)
                 if answer not in ("", []):
                     answers[item["id"]] = answer
     return answers
