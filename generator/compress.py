@@ -7,7 +7,8 @@ without a name or time, Brotli at a fixed quality, so two builds of the same sou
 A sibling is written only where it saves at least a tenth (the stdlib zip and Word files already are
 compressed) and only for files above ``MIN_BYTES`` (below that, headers outweigh the saving).
 Brotli's best quality takes about a minute for the 10 MB WebAssembly file: large files' results are kept
-in a cache folder by the content's digest, so the next build (and every test build) reuses them.
+in a cache folder by the content's digest, so the next build (and every test build) reuses them; builds
+running side by side take turns on each entry, so a file is compressed once.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ import gzip
 import hashlib
 import os
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import brotli
+
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None
 
 MIN_BYTES = 1024
 MIN_SAVING = 0.10
@@ -32,14 +40,25 @@ def _encoded(data: bytes, suffix: str, cache: Path | None) -> bytes:
     if cache is None or len(data) < CACHED_FROM:
         return ENCODINGS[suffix](data)
     kept = cache / f"{hashlib.sha256(data).hexdigest()}-{CODERS}{suffix}"  # another coder version, another key
-    if kept.is_file():
-        return kept.read_bytes()
-    packed = ENCODINGS[suffix](data)
     cache.mkdir(parents=True, exist_ok=True)
-    partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # builds running side by side never see half a file
-    partial.write_bytes(packed)
-    partial.replace(kept)
-    return packed
+    with _only_one_build(kept):  # builds side by side wait for the first one's result instead of repeating it
+        if kept.is_file():
+            return kept.read_bytes()
+        packed = ENCODINGS[suffix](data)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # a build stopped midway leaves no half file
+        partial.write_bytes(packed)
+        partial.replace(kept)
+        return packed
+
+
+@contextmanager
+def _only_one_build(kept: Path) -> Iterator[None]:
+    if fcntl is None:  # Windows: two builds at once may both compress the file; the result is the same
+        yield
+        return
+    with open(kept.with_name(kept.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def compress_site(site: Path, cache: Path | None = None) -> dict[str, int]:

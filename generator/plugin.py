@@ -53,6 +53,7 @@ class KasibiConfig(base.Config):
     site_src = c.Dir(exists=True, default="site_src")
     pyodide = c.Type(str, default="node_modules/pyodide")
     version = c.Optional(c.Type(str))  # the release; default: pyproject.toml's, or $KASIBI_VERSION
+    compress_cache = c.Type(str, default=".cache/precompressed")  # big files' .br/.gz, kept by content digest
 
 
 class KasibiPlugin(BasePlugin[KasibiConfig]):
@@ -160,9 +161,12 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # A page that is mostly a form ranks after the guidance it comes from: someone searching
         # «рефлексия» wants the explanation first, the tool second.
-        if FORM_BLOCK.search(markdown):
+        form = FORM_BLOCK.search(markdown)
+        if form:
             page.meta.setdefault("search", {}).setdefault("boost", FORM_PAGE_BOOST)
-            page.meta["kasibi_engine"] = True  # the theme starts the engine early on this page
+            # A result is what an instrument page is for: its engine starts in the <head>. A template
+            # page needs the engine only for Word and its count, so it starts it after load (document.js).
+            page.meta["kasibi_engine"] = "early" if form.group(1) == "instrument" else "after-load"
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -260,7 +264,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             publish.service_worker(site, version, source, self.bundle), encoding="utf-8"
         )
         # Last, so every file (the service worker too) gets its .br/.gz sibling: hosts need not compress.
-        compress_site(site, Path(config.config_file_path).parent / ".cache" / "precompressed")
+        compress_site(site, Path(config.config_file_path).parent / self.config.compress_cache)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         # Authors edit instruments, templates and browser code while `mkdocs serve` runs.

@@ -102,10 +102,12 @@ def test_with_save_data_nothing_is_fetched_beyond_the_page(browser, site_dir):
         context = browser.new_context(service_workers="allow")
         context.add_init_script("Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
         page = context.new_page()
-        page.goto(server.url + GUIDANCE, wait_until="networkidle")
-        asked = set(server.files())
+        page.goto(server.url + GUIDANCE)
         page.wait_for_timeout(8_000)  # the offline copy would start 5 s after load
-        assert set(server.files()) == asked
+        # What the page itself loads (its scripts' imports, the search worker) may still arrive late on a busy
+        # machine, so the check is on what only the offline copy fetches: the worker, other pages, the engine.
+        beyond = [path for path in server.files() if path.endswith((".html", "sw.js")) or ENGINE_FILE.match(path)]
+        assert beyond == ["/" + GUIDANCE]
         assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r === undefined)")
         context.close()
 
@@ -131,7 +133,8 @@ def test_a_click_is_scored_at_once_and_typing_waits_for_a_pause(instrument_page)
     answers = random_answers(instrument, random.Random(3))
     fill(page, instrument, answers)
     page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
-    page.clock.install()  # from here on, the page's timers run only when the test advances the clock
+    page.clock.install()  # fake timers, but time still flows (a busy machine would fire the typing pause)
+    page.clock.pause_at(page.evaluate("Date.now()") + 10)  # from here on, timers run only when the test says
     before = page.evaluate("scoreRequests")
     choice = page.locator("form [role=radiogroup] input:not(:checked)").first
     choice.check()
@@ -145,3 +148,18 @@ def test_a_click_is_scored_at_once_and_typing_waits_for_a_pause(instrument_page)
     assert page.evaluate("scoreRequests") == before, "each key was scored"
     page.clock.run_for(400)
     assert page.evaluate("scoreRequests") == before + 1
+
+
+def test_a_template_page_starts_the_engine_after_its_first_paint_and_still_counts_and_writes_word(browser, serve):
+    page = browser.new_page()
+    events: list[str] = []
+    page.on("worker", lambda worker: worker.url.endswith("/js/worker.js") and events.append("engine"))  # not search's
+    page.on("load", lambda _: events.append("load"))
+    page.goto(serve().url("templates/route-sheet-moderator.html"))
+    page.wait_for_selector("[data-completion]:not([hidden])", timeout=120_000)  # counted by the engine
+    assert events == ["load", "engine"]  # was started from the <head>, competing with the first paint
+    assert not page.locator("script[src*='engine-boot']").count()
+    with page.expect_download(timeout=90_000) as download:
+        page.click("[data-action=docx]")
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+    page.close()

@@ -305,7 +305,7 @@ class DocumentPage {
   // Only the answer to the latest request is shown (an earlier copy's count never lands on a new one);
   // a sheet with no marked row yet has nothing done: 0 %.
   async updateCompletion() {
-    if (!this.form.querySelector("select[name]")) return;
+    if (!this.form.querySelector("select[name]") || !this.engine.started) return; // counted once it starts
     const asked = (this.completionAsked = (this.completionAsked ?? 0) + 1);
     try {
       const done = await this.engine.request({ type: "completion", src: this.src, values: readValues(this.form) });
@@ -333,8 +333,35 @@ class DocumentPage {
   }
 }
 
+const IDLE_START_MS = 2000; // after load, the engine waits at most this long for the browser to be idle
+
+// The engine of a template page starts once the page has loaded, or sooner when the teacher first
+// asks for it: the Word file and the completion count need it, the first paint does not.
+class EngineWhenNeeded {
+  constructor(onReady) {
+    this.onReady = onReady;
+    this.client = null;
+    const start = () => this.get();
+    const soon = () => (window.requestIdleCallback ? requestIdleCallback(start, { timeout: IDLE_START_MS }) : setTimeout(start));
+    if (document.readyState === "complete") soon();
+    else addEventListener("load", soon, { once: true });
+  }
+
+  get started() {
+    return this.client !== null;
+  }
+
+  get() {
+    return (this.client ??= new EngineClient({ onReady: this.onReady, onFailed: () => {} }));
+  }
+
+  request(message) {
+    return this.get().request(message);
+  }
+}
+
 const roots = [...document.querySelectorAll("[data-template-root]")];
 if (roots.length) {
-  const engine = new EngineClient({ onReady: () => pages.forEach((p) => p.updateCompletion()), onFailed: () => {} });
+  const engine = new EngineWhenNeeded(() => pages.forEach((p) => p.updateCompletion()));
   const pages = roots.map((root) => new DocumentPage(root, engine));
 }

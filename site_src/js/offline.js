@@ -16,7 +16,7 @@ export function register() {
     .catch(() => null); // offline use is a bonus: the site works online without it
 }
 
-// On a page that runs the engine (engine-boot.js) the offline copy waits until the engine has
+// On a page that runs the engine (<meta name="kasibi-engine">) the offline copy waits until the engine has
 // started, so the two never share a slow link; then the worker keeps a copy of the engine's files
 // (this page fetched them before the worker existed), and every self-assessment works offline.
 // A page whose engine never settles still gets its offline copy, later.
@@ -41,7 +41,7 @@ async function installWithEngine() {
 if ("serviceWorker" in navigator && location.protocol !== "file:" && !navigator.connection?.saveData) {
   const hadController = Boolean(navigator.serviceWorker.controller);
   if (hadController) register(); // already installed: check for a new version at once
-  else if ("kasibiEngine" in window) afterEngine(installWithEngine);
+  else if (document.querySelector("meta[name=kasibi-engine]")) afterEngine(installWithEngine);
   else addEventListener("load", () => setTimeout(register, SETTLE_MS), { once: true });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (!hadController) return; // the first install: this page is already the current version
