@@ -115,6 +115,7 @@ def test_numbers_have_the_kazakh_decimal_comma(results, records):
       .map((e) => e.textContent)""")
     fractions = [s["value"] for r in records for s in r["result"].get("scales", []) if s["value"] != int(s["value"])]
     assert fractions  # the random answers gave decimals to show
+    shown = [re.sub(r"\b\d\d\.\d\d\.\d{4}\b", "", text) for text in shown]  # a date «02.12.2026» is not a decimal
     assert [text for text in shown if re.search(r"\d\.\d", text)] == []
     assert sum(bool(re.search(r"\d,\d", text)) for text in shown) >= len(fractions)
 

@@ -184,7 +184,7 @@ class InstrumentPage {
   save({ answers, result }) {
     const record = store.addToHistory(this.id, this.version, result.title, answers, result);
     this.body.querySelector("[data-save-status]")?.replaceChildren(record
-      ? this.t("action.saved", { date: new Date(record.completed_at).toLocaleDateString("kk-KZ") })
+      ? this.t("action.saved", { date: localDateTime(record.completed_at).slice(0, 10) })
       : this.t("action.save_failed"));
     const button = this.body.querySelector("[data-action=save]");
     if (record && button) button.disabled = true;
@@ -233,7 +233,7 @@ class InstrumentPage {
     try {
       const comparison = await this.engine.compare(last.result, result);
       if (this.scored?.result !== result || !this.fresh()) return;
-      const date = new Date(last.completed_at).toLocaleDateString("kk-KZ");
+      const date = localDateTime(last.completed_at).slice(0, 10);
       this.body.querySelector("[data-compare]")?.remove();
       this.body.querySelector(".kasibi-how").before(renderComparison(this.t, comparison, date));
     } catch {
