@@ -13,7 +13,6 @@ Prints milliseconds and the ratio ours / bare. Usage: python -m bench.engine_rea
 from __future__ import annotations
 
 import functools
-import http.server
 import shutil
 import statistics
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
 ROOT = Path(__file__).resolve().parents[1]
 BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare</title>
@@ -64,8 +63,8 @@ CLICKS = """async (count) => {
 ANSWER_ALL = "form[data-instrument] [role=radiogroup][data-required] label:nth-of-type(3) input"
 
 
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+def serve(folder: Path) -> tuple[QuietServer, str]:
+    httpd = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 

@@ -20,7 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from tests.support import CHROMIUM, QuietHandler
+from tests.support import CHROMIUM, QuietHandler, QuietServer
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
@@ -45,8 +45,8 @@ class Plain(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serving(site: Path, handler) -> tuple[http.server.ThreadingHTTPServer, str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+def serving(site: Path, handler) -> tuple[QuietServer, str]:
+    httpd = QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 

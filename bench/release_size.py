@@ -9,7 +9,6 @@ service worker has cached the whole site for offline use. Usage: python -m bench
 from __future__ import annotations
 
 import functools
-import http.server
 import tempfile
 import threading
 import zipfile
@@ -18,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from generator.release import make_release
-from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,9 +57,7 @@ def main() -> None:
             siblings = sum(i.compress_size for i in zipped.infolist() if i.filename.endswith((".br", ".gz")))
             zipped.extractall(tmp)
         [site] = Path(tmp).glob("kasibi-*/site")
-        httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(site))
-        )
+        httpd = QuietServer(("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(site)))
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{httpd.server_address[1]}/"
         print(f"zip {archive.name}: {mb(archive.stat().st_size)}; unpacked {mb(unpacked)}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import functools
-import http.server
 import os
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
 from generator.schema import load_instrument
 
@@ -63,7 +62,7 @@ class StaticServer:
     def __init__(self, site: Path, root: Path, prefix: str, **options):
         handler_class = type("Handler", (QuietHandler,), options) if options else QuietHandler
         handler = functools.partial(handler_class, directory=str(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = QuietServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/{prefix}"
         self.site = site
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

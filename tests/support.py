@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -59,9 +60,13 @@ class _CountingWriter:
         return getattr(self.raw, name)
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A threading server that does not print a traceback when a browser closes a connection it no longer needs
+    (a tab closed, a throttled download cut short); other errors are printed as usual."""
+
     def handle_error(self, request, client_address) -> None:
-        pass  # a browser closing a connection it no longer needs (a throttled download cut short) is no error
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class CountingServer:
@@ -77,7 +82,7 @@ class CountingServer:
                 super().setup()
                 self.wfile = _CountingWriter(self.wfile, lambda n: counts.update({self.path.split("?")[0]: n}))
 
-        self.httpd = _QuietServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+        self.httpd = QuietServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 
     def __enter__(self) -> CountingServer:

@@ -6,11 +6,11 @@ import gzip
 import threading
 import urllib.request
 from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
 import pytest
+from support import QuietServer
 
 from generator.compress import ALREADY_COMPRESSED, CACHED_FROM, MIN_BYTES, compress_site
 from generator.serve import PrecompressedHandler, accepted
@@ -56,7 +56,7 @@ def test_compressing_again_with_an_empty_cache_gives_the_same_bytes(site_dir, tm
 
 @pytest.fixture(scope="module")
 def server(site_dir):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(PrecompressedHandler, directory=str(site_dir)))
+    httpd = QuietServer(("127.0.0.1", 0), partial(PrecompressedHandler, directory=str(site_dir)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
