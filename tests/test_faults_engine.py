@@ -100,9 +100,8 @@ def put(page, item: dict, answer) -> None:
 
 def click_save(page) -> None:
     """Press «Нәтижені сақтау» if the report offers it now (whatever state the result is in)."""
-    button = page.locator("[data-action=save]:enabled")
-    if button.count():
-        button.first.click()
+    # One step in the page: a check and a click apart could meet a report redrawn (its button replaced) between them.
+    page.evaluate("document.querySelector('[data-action=save]:enabled')?.click()")
 
 
 def random_run(page, held: HeldEngine, url: str, instrument: dict, rng: random.Random) -> None:
