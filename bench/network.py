@@ -8,7 +8,7 @@ page's Web Worker too). Prints, for the goals of issue 16:
 - an instrument page, first visit: bytes until the engine is ready, and the time to ready on each
   link, with the share of moments the status showed download progress;
 - a repeat visit: engine ready with the service worker in control against the same browser without
-  it, side by side (medians), and their ratio.
+  it, side by side (medians), and their ratio, unthrottled and (not in quick mode) on slow 4G.
 Usage: python -m bench.network [SITE_DIR] [ROUNDS] [PROFILES]  (PROFILES: comma-separated names;
 quick mode, as CI runs it: ROUNDS=1 PROFILES=intranet, and the minute after load cut to 15 s.)
 """
@@ -117,7 +117,9 @@ def engine_cached(page) -> bool:
     }""")
 
 
-def repeat_visits(browser, server: CountingServer, rounds: int) -> None:
+def repeat_visits(browser, server: CountingServer, rounds: int, profile: str | None = None) -> None:
+    """Engine ready on a repeat visit, with and without the service worker; on ``profile``'s link when given
+    (then the browser's HTTP cache pays a round trip for each file it revalidates, the worker's cache none)."""
     url = server.url + INSTRUMENT
     with_worker = browser.new_context()
     without = browser.new_context(service_workers="block")
@@ -131,6 +133,9 @@ def repeat_visits(browser, server: CountingServer, rounds: int) -> None:
             raise TimeoutError("the service worker did not take over and cache the engine in 2 minutes")
         page.wait_for_timeout(500)
         page.reload()
+    if profile:
+        throttle(with_worker, pages["worker"], profile)
+        throttle(without, pages["no worker"], profile)
     samples: dict[str, list[float]] = {name: [] for name in pages}
     for _ in range(max(rounds, 1) * 2):
         for name, page in pages.items():
@@ -140,7 +145,8 @@ def repeat_visits(browser, server: CountingServer, rounds: int) -> None:
     without.close()
     median = {name: statistics.median(values) for name, values in samples.items()}
     print(
-        f"repeat visit, engine ready (median of {len(samples['worker'])}; worker in control: {controlled}):"
+        f"repeat visit{', ' + profile if profile else ''}, engine ready"
+        f" (median of {len(samples['worker'])}; worker in control: {controlled}):"
         f" with the worker {median['worker']:.0f} ms, without {median['no worker']:.0f} ms,"
         f" ratio {median['worker'] / median['no worker']:.2f}"
     )
@@ -159,6 +165,8 @@ def main() -> None:
         for profile in profiles:
             instrument_first_visit(browser, server, profile)
         repeat_visits(browser, server, rounds)
+        if not quick:
+            repeat_visits(browser, server, rounds, "slow 4G")
         browser.close()
 
 

@@ -3,7 +3,7 @@
 
 import { clearAnswers, readAnswers, requiredItems, sameAnswers, writeAnswers } from "./answers.js";
 import { h } from "./dom.js";
-import { localDateTime } from "./numbers.js";
+import { formatFixed, localDateTime } from "./numbers.js";
 import { EngineClient } from "./engine-client.js";
 import { pageUrl, siteUrl, version } from "./paths.js";
 import { validRecord } from "./record-check.js";
@@ -270,7 +270,7 @@ function statusLine(root, state, text, engineVersion = "") {
 
 // "4,2 / 13,5 МБ (31 %)" while the engine's files arrive.
 function downloadText({ loaded, total }) {
-  const mb = (bytes) => (bytes / 1e6).toFixed(1).replace(".", ","); // Kazakh writes a decimal comma
+  const mb = (bytes) => formatFixed(bytes / 1e6, 1);
   return t("engine.loading", { loaded: mb(loaded), total: mb(total), percent: Math.floor((100 * loaded) / total) });
 }
 

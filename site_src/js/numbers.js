@@ -7,6 +7,11 @@ export function formatNumber(value, digits = 2) {
   return String(Number(value.toFixed(digits))).replace(".", ",");
 }
 
+// Always `digits` decimals, for a figure that keeps its width as it grows: «4,0 / 13,5».
+export function formatFixed(value, digits) {
+  return Number.isFinite(value) ? value.toFixed(digits).replace(".", ",") : String(value ?? "");
+}
+
 // A change: «+0,5», «−1», «0».
 export function formatDelta(value) {
   if (typeof value !== "number" || !Number.isFinite(value)) return String(value ?? "");

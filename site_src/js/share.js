@@ -3,25 +3,15 @@
 // a few facts; the file is made by the Python in the worker and saved only when she says so.
 // Free-text answers never go into it; her name only when she ticks named mode and types it.
 
+import { BUILD } from "./build.js";
 import { h } from "./dom.js";
 import { EngineClient } from "./engine-client.js";
 import { t } from "./strings.js";
 import { download } from "./transfer.js";
 
-const CATEGORIES = ["pedagog", "moderator", "expert", "researcher", "master"];
-const EXPERIENCE = ["0-3", "4-10", "11-20", "21+"];
-const SUBJECTS = ["primary", "languages", "mathematics", "sciences", "social", "arts", "physical", "other"];
-const CATEGORY_LABELS = {
-  pedagog: () => t("share.category.pedagog"), moderator: () => t("share.category.moderator"),
-  expert: () => t("share.category.expert"), researcher: () => t("share.category.researcher"),
-  master: () => t("share.category.master"),
-};
-const SUBJECT_LABELS = {
-  primary: () => t("share.subject.primary"), languages: () => t("share.subject.languages"),
-  mathematics: () => t("share.subject.mathematics"), sciences: () => t("share.subject.sciences"),
-  social: () => t("share.subject.social"), arts: () => t("share.subject.arts"),
-  physical: () => t("share.subject.physical"), other: () => t("share.subject.other"),
-};
+// Each optional fact's values and their Kazakh labels, as the school's files define them
+// (generator/browser/aggregate.py FACTS, written into build.js by the build).
+const FACTS = BUILD.facts;
 
 const instrumentUrl = (id) => new URL(`../instruments/${id}.json`, import.meta.url).href;
 let ownClient = null;
@@ -32,17 +22,17 @@ function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function select(name, label, values, labelOf) {
+function select(name, label) {
   return h("label", { class: "kasibi-share__fact" }, label,
     h("select", { name },
       h("option", { value: "" }, t("share.not_given")),
-      values.map((value) => h("option", { value }, labelOf(value)))));
+      Object.entries(FACTS[name]).map(([value, text]) => h("option", { value }, text))));
 }
 
 // The facts the teacher chose: only those given; the name only in named mode.
 function chosenFacts(form) {
   const facts = {};
-  for (const name of ["category", "subject", "experience"]) {
+  for (const name of Object.keys(FACTS)) {
     const value = form.querySelector(`[name=${name}]`).value;
     if (value) facts[name] = value;
   }
@@ -66,9 +56,9 @@ async function openDialog(record, src, engineClient) {
     contents,
     h("fieldset", null, h("legend", null, t("share.facts")),
       h("p", { class: "kasibi-note" }, t("share.facts_note")),
-      select("category", t("share.category"), CATEGORIES, (v) => CATEGORY_LABELS[v]()),
-      select("subject", t("share.subject"), SUBJECTS, (v) => SUBJECT_LABELS[v]()),
-      select("experience", t("share.experience"), EXPERIENCE, (v) => t("share.years", { band: v })),
+      select("category", t("share.category")),
+      select("subject", t("share.subject")),
+      select("experience", t("share.experience")),
       h("label", { class: "kasibi-share__named" }, named, t("share.named")),
       h("label", { class: "kasibi-share__fact" }, t("share.name"), nameInput),
       h("p", { class: "kasibi-note" }, t("share.named_note"))),
