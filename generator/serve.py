@@ -2,18 +2,21 @@
 accepts it. ``python -m generator.serve SITE_DIR [--port 8000] [--bind 127.0.0.1]`` (what ``make serve`` runs).
 
 For a request that accepts ``br`` (or ``gzip``) and a file with a ``.br`` (``.gz``) sibling, the sibling is
-sent with ``Content-Encoding``, the file's own ``Content-Type`` and ``Vary: Accept-Encoding``; every other
-request gets the plain file, as from any static server.
+sent with ``Content-Encoding``, the file's own ``Content-Type`` and ``Vary: Accept-Encoding`` (or ``304 Not
+Modified`` to a browser whose copy is current, as for a plain file); every other request gets the plain file,
+as from any static server.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import email.utils
 import functools
 import http.server
 import os
 import re
+from http import HTTPStatus
 from pathlib import Path
 
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))  # the order of preference
@@ -44,15 +47,30 @@ class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
     def _send_sibling(self, path: str, sibling: str, coding: str):
+        modified = int(os.stat(path).st_mtime)
+        self._vary = True
+        if self._unchanged_since_asked(modified):  # a browser revalidating its copy gets no body again
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.end_headers()
+            return None
         body = open(sibling, "rb")  # noqa: SIM115 - the base class closes what send_head returns
-        self.send_response(200)
+        self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", self.guess_type(path))
         self.send_header("Content-Encoding", coding)
         self.send_header("Content-Length", str(os.fstat(body.fileno()).st_size))
-        self.send_header("Last-Modified", self.date_time_string(int(os.stat(path).st_mtime)))
-        self._vary = True
+        self.send_header("Last-Modified", self.date_time_string(modified))
         self.end_headers()
         return body
+
+    def _unchanged_since_asked(self, modified: int) -> bool:
+        asked = self.headers.get("If-Modified-Since")
+        if not asked or "If-None-Match" in self.headers:
+            return False
+        try:
+            since = email.utils.parsedate_to_datetime(asked)
+        except (TypeError, ValueError):
+            return False
+        return since.tzinfo is not None and modified <= since.timestamp()
 
     def end_headers(self) -> None:
         if getattr(self, "_vary", False):

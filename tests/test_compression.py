@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import urllib.error
 import urllib.request
 from functools import partial
 from pathlib import Path
@@ -63,8 +64,9 @@ def server(site_dir):
     httpd.server_close()
 
 
-def fetch(url: str, accept: str | None):
+def fetch(url: str, accept: str | None, since: str | None = None):
     headers = {"Accept-Encoding": accept} if accept is not None else {}
+    headers |= {"If-Modified-Since": since} if since else {}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - the test's own http server
     with urllib.request.urlopen(request) as response:  # noqa: S310
         return response.headers, response.read()  # a Message: names are case-insensitive
@@ -81,6 +83,16 @@ def test_make_serve_sends_the_sibling_the_browser_accepts(server, site_dir, acce
     assert headers.get("Content-Encoding") == coding
     assert {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[coding](body) == original
     assert int(headers["Content-Length"]) == len(body)
+
+
+@pytest.mark.parametrize("accept", ["br", None])
+def test_make_serve_answers_a_browser_whose_copy_is_current_with_304_and_no_body(server, accept):
+    headers, _ = fetch(server + WASM, accept)
+    with pytest.raises(urllib.error.HTTPError) as answer:  # urllib treats a 304 as an error
+        fetch(server + WASM, accept, since=headers["Last-Modified"])
+    assert answer.value.code == 304 and answer.value.read() == b""
+    headers, body = fetch(server + WASM, accept, since="Mon, 01 Jan 2001 00:00:00 GMT")  # an older copy
+    assert body and headers.get("Content-Encoding") == accept
 
 
 def test_make_serve_sends_a_folders_page_compressed_too(server, site_dir):
