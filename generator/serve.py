@@ -16,6 +16,7 @@ import functools
 import http.server
 import os
 import re
+import sys
 from http import HTTPStatus
 from pathlib import Path
 
@@ -79,6 +80,15 @@ class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """Prints no traceback when a browser closes a connection it no longer needs (a tab closed, a download cut
+    short): on a school's server that is no error. Other errors are printed as usual."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m generator.serve", description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
@@ -88,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     if not (args.site / "index.html").is_file():
         parser.error(f"{args.site}: no built site here (run `make build` first)")
     handler = functools.partial(PrecompressedHandler, directory=str(args.site))
-    with http.server.ThreadingHTTPServer((args.bind, args.port), handler) as httpd:
+    with QuietServer((args.bind, args.port), handler) as httpd:
         print(f"Serving {args.site} at http://{args.bind}:{args.port}/ (Ctrl+C stops)")
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()

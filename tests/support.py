@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import functools
-import http.server
-import sys
 import threading
 from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
-from generator.serve import PrecompressedHandler
+from generator.serve import PrecompressedHandler, QuietServer
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright cannot download a browser here
 CHROMIUM_ARGS = [
@@ -58,15 +56,6 @@ class _CountingWriter:
 
     def __getattr__(self, name):
         return getattr(self.raw, name)
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    """A threading server that does not print a traceback when a browser closes a connection it no longer needs
-    (a tab closed, a throttled download cut short); other errors are printed as usual."""
-
-    def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
 
 
 class CountingServer:
