@@ -3,7 +3,7 @@
 
 import { clearAnswers, readAnswers, requiredItems, sameAnswers, writeAnswers } from "./answers.js";
 import { h } from "./dom.js";
-import { formatFixed, localDateTime } from "./numbers.js";
+import { formatFixed, localDate } from "./numbers.js";
 import { EngineClient } from "./engine-client.js";
 import { pageUrl, siteUrl, version } from "./paths.js";
 import { validRecord } from "./record-check.js";
@@ -162,7 +162,7 @@ class InstrumentPage {
   }
 
   show(result) {
-    renderResult(this.body, this.t, result, { actions: this.actions(result), date: localDateTime(new Date()).slice(0, 10) });
+    renderResult(this.body, this.t, result, { actions: this.actions(result), date: localDate(new Date()) });
     this.report.dataset.status = "done";
     this.compareWithLastSaved(result);
     const queued = this.queued;
@@ -184,7 +184,7 @@ class InstrumentPage {
   save({ answers, result }) {
     const record = store.addToHistory(this.id, this.version, result.title, answers, result);
     this.body.querySelector("[data-save-status]")?.replaceChildren(record
-      ? this.t("action.saved", { date: localDateTime(record.completed_at).slice(0, 10) })
+      ? this.t("action.saved", { date: localDate(record.completed_at) })
       : this.t("action.save_failed"));
     const button = this.body.querySelector("[data-action=save]");
     if (record && button) button.disabled = true;
@@ -199,7 +199,7 @@ class InstrumentPage {
     const report = h("button", { type: "button", class: "md-button", "data-action": "print-report" }, this.t("action.print_report"));
     report.addEventListener("click", () => window.print());
     const word = wordButton(this.body, {
-      title: result.title, sources: result.sources, name: `${result.title} — ${localDateTime(new Date()).slice(0, 10)}`, engine: () => this.engine,
+      title: result.title, sources: result.sources, name: `${result.title} — ${localDate(new Date())}`, engine: () => this.engine,
     });
     const buttons = [save, report, word, h("a", { class: "md-button", href: pageUrl("my-results") }, this.t("action.my_results"))];
     if (result.scales?.length || result.kind === "survey") buttons.push(shareButton(this.scored, () => this.engine));
@@ -233,7 +233,7 @@ class InstrumentPage {
     try {
       const comparison = await this.engine.compare(last.result, result);
       if (this.scored?.result !== result || !this.fresh()) return;
-      const date = localDateTime(last.completed_at).slice(0, 10);
+      const date = localDate(last.completed_at);
       this.body.querySelector("[data-compare]")?.remove();
       this.body.querySelector(".kasibi-how").before(renderComparison(this.t, comparison, date));
     } catch {

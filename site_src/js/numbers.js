@@ -26,3 +26,8 @@ export function localDateTime(iso) {
   const two = (n) => String(n).padStart(2, "0");
   return `${two(date.getDate())}.${two(date.getMonth() + 1)}.${date.getFullYear()} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }
+
+// «02.12.2026»: the day of localDateTime.
+export function localDate(iso) {
+  return localDateTime(iso).slice(0, 10);
+}

@@ -5,7 +5,7 @@
 
 import { trendChart } from "./chart.js";
 import { h } from "./dom.js";
-import { formatNumber, localDateTime } from "./numbers.js";
+import { formatNumber, localDate, localDateTime } from "./numbers.js";
 import { EngineClient } from "./engine-client.js";
 import { pageUrl } from "./paths.js";
 import { isIdent, isTimestamp, validRecord } from "./record-check.js";
@@ -16,7 +16,7 @@ import { t } from "./strings.js";
 import { wordButton } from "./word-layout.js";
 import { ImportError, MAX_BYTES, csvFor, download, exportFile, fileName, merge, parseImport } from "./transfer.js";
 
-const day = (iso) => localDateTime(iso).slice(0, 10);
+const day = localDate;
 // Two results of one day differ by their time: «02.12.2026 13:57».
 const dayTime = localDateTime;
 const sameRecord = (a, b) => JSON.stringify(a) === JSON.stringify(b);
