@@ -64,16 +64,18 @@ class Bundle:
     def path(self, *parts: str) -> str:
         return "/".join((self.root, *parts))
 
-    def build_module(self, ui: dict[str, str], pages: dict[str, str], download_bytes: int) -> str:
+    def build_module(self, ui: dict[str, str], pages: dict[str, str], download_bytes: int, snapshot_bytes: int) -> str:
         """``build.js``: what the browser code needs to know about this build, as one ES module.
 
         ``download_bytes``: what the engine's worker fetches at start, decoded, so its progress has a
-        total even when the server compresses the files (then Content-Length tells only the wire size)."""
+        total even when the server compresses the files (then Content-Length tells only the wire size);
+        ``snapshot_bytes``: the same for a start that restores the snapshot (snapshot.py)."""
         build = {
             "version": self.label,
             "pyodide": f"../../{PYODIDE_DIR.removeprefix('assets/')}/",
             "modules": list(MODULES),  # generator/browser, as the worker writes them into Pyodide
             "download": download_bytes,
+            "downloadWithSnapshot": snapshot_bytes,
             "pages": pages,
             "facts": FACTS,  # the school file's optional facts: the share dialog offers these values
         }

@@ -17,7 +17,7 @@ import gzip
 import hashlib
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,27 +33,34 @@ MIN_SAVING = 0.10
 ENCODINGS = {".br": lambda data: brotli.compress(data, quality=11), ".gz": lambda data: gzip.compress(data, 9, mtime=0)}
 CODERS = f"brotli{brotli.__version__}-zlib{zlib.ZLIB_RUNTIME_VERSION}"
 CACHED_FROM = 64 * 1024  # bytes: smaller files compress in milliseconds
-ALREADY_COMPRESSED = (".br", ".gz", ".png", ".jpg", ".jpeg", ".webp", ".woff", ".woff2", ".docx", ".zip")
+# .bin: the engine's start-up snapshot, gzip inside (snapshot.py)
+ALREADY_COMPRESSED = (".br", ".gz", ".png", ".jpg", ".jpeg", ".webp", ".woff", ".woff2", ".docx", ".zip", ".bin")
 
 
 def _encoded(data: bytes, suffix: str, cache: Path | None) -> bytes:
     if cache is None or len(data) < CACHED_FROM:
         return ENCODINGS[suffix](data)
     kept = cache / f"{hashlib.sha256(data).hexdigest()}-{CODERS}{suffix}"  # another coder version, another key
-    cache.mkdir(parents=True, exist_ok=True)
-    with _only_one_build(kept):  # builds side by side wait for the first one's result instead of repeating it
+    return kept_or_made(kept, lambda: ENCODINGS[suffix](data))
+
+
+def kept_or_made(kept: Path, make: Callable[[], bytes]) -> bytes:
+    """The bytes in the cache file ``kept``, or ``make()``'s, then kept there. Builds side by side wait
+    for the first one's result instead of repeating it."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    with _only_one_build(kept):
         if kept.is_file():
             return kept.read_bytes()
-        packed = ENCODINGS[suffix](data)
+        made = make()
         partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # a build stopped midway leaves no half file
-        partial.write_bytes(packed)
+        partial.write_bytes(made)
         partial.replace(kept)
-        return packed
+        return made
 
 
 @contextmanager
 def _only_one_build(kept: Path) -> Iterator[None]:
-    if fcntl is None:  # Windows: two builds at once may both compress the file; the result is the same
+    if fcntl is None:  # Windows: two builds at once may both make the file; the result is the same
         yield
         return
     with open(kept.with_name(kept.name + ".lock"), "w") as lock:

@@ -39,6 +39,7 @@ from .render import render_catalogue, render_instrument, render_results, render_
 from .runtime import RuntimeMissingError, runtime_files
 from .schema import load_folder
 from .search_index import prepare_search
+from .snapshot import SnapshotError
 from .template_schema import load_templates
 
 FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
@@ -53,7 +54,7 @@ class KasibiConfig(base.Config):
     site_src = c.Dir(exists=True, default="site_src")
     pyodide = c.Type(str, default="node_modules/pyodide")
     version = c.Optional(c.Type(str))  # the release; default: pyproject.toml's, or $KASIBI_VERSION
-    compress_cache = c.Type(str, default=".cache/precompressed")  # big files' .br/.gz, kept by content digest
+    compress_cache = c.Type(str, default=".cache/precompressed")  # big files' .br/.gz and the snapshot, by digest
 
 
 class KasibiPlugin(BasePlugin[KasibiConfig]):
@@ -142,15 +143,19 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             **{f"assessment:{i}": url(f"assessments/{i}.md") for i in self.instruments},
             **{f"template:{t}": url(f"templates/{t}.md") for t in self.templates},
         }
-        published = publish.site_files(
-            self.bundle,
-            Path(self.config.site_src),
-            self.instruments,
-            self.templates,
-            runtime,
-            self.catalogue.ui,
-            self.pages,
-        )
+        try:
+            published = publish.site_files(
+                self.bundle,
+                Path(self.config.site_src),
+                self.instruments,
+                self.templates,
+                runtime,
+                self.catalogue.ui,
+                self.pages,
+                self._cache(config),
+            )
+        except SnapshotError as error:
+            raise PluginError(str(error)) from None
         for item in published:
             if item.source:
                 files.append(File.generated(config, item.path, abs_src_path=str(item.source)))
@@ -264,7 +269,10 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             publish.service_worker(site, version, source, self.bundle), encoding="utf-8"
         )
         # Last, so every file (the service worker too) gets its .br/.gz sibling: hosts need not compress.
-        compress_site(site, Path(config.config_file_path).parent / self.config.compress_cache)
+        compress_site(site, self._cache(config))
+
+    def _cache(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent / self.config.compress_cache
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         # Authors edit instruments, templates and browser code while `mkdocs serve` runs.

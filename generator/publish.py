@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import browser, stdlib
+from . import browser, snapshot, stdlib
 from .browser import docx
 from .bundle import PYODIDE_DIR, Bundle, strings_module
 from .i18n import load_ui
@@ -50,8 +50,10 @@ def site_files(
     runtime: list[Path],
     ui: dict[str, str],
     pages: dict[str, str],
+    cache: Path | None = None,
 ) -> list[SiteFile]:
-    """Every file the generator publishes; ``pages`` maps page keys to their site URLs."""
+    """Every file the generator publishes; ``pages`` maps page keys to their site URLs; ``cache`` keeps the
+    start-up snapshot between builds."""
     out = [SiteFile(bundle.path("instruments", f"{i}.json"), _json(data)) for i, data in instruments.items()]
     # The results page reads this list to recognise imported results and to link back.
     index = [
@@ -69,13 +71,17 @@ def site_files(
     trimmed = stdlib.trimmed_stdlib(package_stdlib, stdlib.listed_files())
     out.append(SiteFile(bundle.path("engine", STDLIB), trimmed))
     runtime = [path for path in runtime if path.name != STDLIB]
+    memory = snapshot.make_snapshot(runtime[0].parent, browser.module_files(), trimmed, cache)
+    out.append(SiteFile(bundle.path("engine", snapshot.SNAPSHOT), memory))
     out += [SiteFile(f"{PYODIDE_DIR}/{path.name}", source=path) for path in runtime]
     out += [SiteFile(bundle.path("js", p.name), source=p) for p in sorted((site_src / "js").glob("*.js"))]
     out += [SiteFile(bundle.path("css", p.name), source=p) for p in sorted((site_src / "css").glob("*.css"))]
     # The worker fetches the Python and the runtime's data files; the .mjs scripts come by import().
     fetched = [*browser.module_files(), *(path for path in runtime if path.suffix != ".mjs")]
     download = sum(path.stat().st_size for path in fetched) + len(trimmed)
-    out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages, download)))
+    # Restoring the snapshot, the worker fetches it instead of the Python sources.
+    with_snapshot = download - sum(path.stat().st_size for path in browser.module_files()) + len(memory)
+    out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages, download, with_snapshot)))
     second = load_ui(site_src / "i18n", SECOND_LANGUAGE)
     out.append(SiteFile(bundle.path("js", f"build-{SECOND_LANGUAGE}.js"), strings_module(second)))
     return out
@@ -85,7 +91,8 @@ COMPRESSED_SIBLINGS = (".br", ".gz")  # the server picks them by Accept-Encoding
 
 
 def service_worker(site: Path, version: str, source: Path, bundle: Bundle) -> str:
-    """``sw.js`` for the built ``site``: its version, the files to keep offline (the engine's apart), then its code."""
+    """``sw.js`` for the built ``site``: its version, the files to keep offline (the engine's and its snapshot
+    apart), then its code."""
     files = sorted(
         path.relative_to(site).as_posix()
         for path in site.rglob("*")
@@ -94,11 +101,13 @@ def service_worker(site: Path, version: str, source: Path, bundle: Bundle) -> st
         and path.suffix not in COMPRESSED_SIBLINGS
     )
     engine_folders = (f"{PYODIDE_DIR}/", bundle.path("engine") + "/")
-    engine = [path for path in files if path.startswith(engine_folders)]
+    memory = bundle.path("engine", snapshot.SNAPSHOT)  # kept when the engine's worker asks for it, not before
+    engine = [path for path in files if path.startswith(engine_folders) and path != memory]
     precache = ["./", *(path for path in files if not path.startswith(engine_folders))]  # the root is also "./"
     header = (
         f"const VERSION = {json.dumps(version)};\n"
         f"const PRECACHE = {json.dumps(precache, ensure_ascii=False)};\n"
         f"const ENGINE = {json.dumps(engine)};\n"
+        f"const SNAPSHOT = {json.dumps(memory)};\n"
     )
     return header + source.read_text(encoding="utf-8")

@@ -2,10 +2,12 @@
 // pages, every self-assessment with its Python, templates). The build writes this file to the
 // site root, preceded by
 //   const VERSION = "…"; const PRECACHE = [ …the pages and assets… ]; const ENGINE = [ …the engine… ];
+//   const SNAPSHOT = "…/engine/snapshot.bin";
 // PRECACHE is fetched at install: it holds no engine file, so reading one page never downloads
 // Pyodide. ENGINE (the Pyodide runtime and the site's Python) is kept as the engine's own worker
 // fetches it on an instrument page; an instrument page opened before this worker took over asks
-// it to fetch the engine afterwards ({type: "cache-engine"}).
+// it to fetch the engine afterwards ({type: "cache-engine"}). SNAPSHOT (the engine's memory at
+// start, 6 MB) is kept the same way but only ever fetched when the engine's worker asks for it.
 // A new build is a new VERSION: it installs beside the old one and takes over; pages of one
 // version get that version's assets (their folder names carry their digest), and the old cache
 // stays while a tab opened before the update still runs the old pages. The runtime's cache is
@@ -13,7 +15,8 @@
 
 const CACHE = `kasibi-${VERSION}`;
 const scope = new URL(self.registration.scope);
-const engineFiles = new Set(ENGINE.map((path) => new URL(path, scope).href));
+const snapshotFile = new URL(SNAPSHOT, scope).href;
+const engineFiles = new Set([...ENGINE.map((path) => new URL(path, scope).href), snapshotFile]);
 const RUNTIME = /(^|\/)(assets\/pyodide-[^/]+)\//;
 
 // The cache a file belongs in: the runtime's own, or this version's.
@@ -90,6 +93,7 @@ async function engineFile(event) {
 
 async function cacheEngine() {
   for (const url of engineFiles) {
+    if (url === snapshotFile) continue; // the engine's worker decides (worker.js)
     const cache = await caches.open(cacheName(url));
     if (!(await cache.match(url))) {
       const response = await fetch(url); // the page has just fetched it: usually the browser's HTTP cache has it

@@ -56,7 +56,8 @@ class HeldEngine:
     def __init__(self, context) -> None:
         self.held: list = []
         self.open = False
-        context.route("**/engine/engine.py", self.arrive)
+        context.route("**/engine/engine.py", self.arrive)  # a start that writes the sources
+        context.route("**/engine/snapshot.bin", self.arrive)  # a start that restores the snapshot
 
     def arrive(self, route) -> None:
         if self.open:

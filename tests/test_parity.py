@@ -1,5 +1,6 @@
 """The same input gives the same output in CPython and in real Pyodide (Python 3.14, in Node):
-scores for every instrument, and Word files byte for byte for every template."""
+scores for every instrument, and Word files byte for byte for every template; both with Python started
+as usual and restored from the built site's start-up snapshot, as the browser's worker does."""
 
 from __future__ import annotations
 
@@ -25,13 +26,22 @@ SETS_PER_INSTRUMENT = 200
 WORDS = ["", "Әсем", "ғылыми жоба", "қазақ тілі", "Ңң Өө Ұұ Үү Һһ Іі", "<b>жоқ</b> & «иә»", "1\n2"]
 
 
-def in_pyodide(cases: list[dict], tmp_path: Path) -> list[str]:
+@pytest.fixture(params=["start", "snapshot"])
+def start(request) -> list[str]:
+    """How Pyodide gets the site's Python: its sources written and imported, or the built site's snapshot."""
+    if request.param == "start":
+        return [str(ROOT / "generator/browser")]
+    [engine_dir] = request.getfixturevalue("site_dir").glob("assets/kasibi-*/engine")
+    return ["--snapshot", str(engine_dir)]
+
+
+def in_pyodide(cases: list[dict], tmp_path: Path, start: list[str]) -> list[str]:
     if not shutil.which("node"):
         pytest.fail("node is needed for the Pyodide parity test")
     path = tmp_path / "cases.json"
     path.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
-        ["node", str(ROOT / "tests/parity/pyodide_score.mjs"), str(ROOT / "generator/browser"), str(path)],
+        ["node", str(ROOT / "tests/parity/pyodide_score.mjs"), *start, str(path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -62,7 +72,7 @@ def random_values(template: dict, rng: random.Random) -> dict:
     return values
 
 
-def test_every_instrument_scores_identically(tmp_path):
+def test_every_instrument_scores_identically(tmp_path, start):
     rng = random.Random(2025)
     cases, expected = [], []
     for instrument in INSTRUMENTS.values():
@@ -71,7 +81,7 @@ def test_every_instrument_scores_identically(tmp_path):
             args = [json.dumps(instrument), json.dumps(answers)]
             cases.append({"module": "engine", "function": "score_json", "args": args})
             expected.append(engine.score_json(*args))
-    outputs = in_pyodide(cases, tmp_path)
+    outputs = in_pyodide(cases, tmp_path, start)
     assert len(outputs) == len(expected) == SETS_PER_INSTRUMENT * len(INSTRUMENTS)
     for output, wanted in zip(outputs, expected, strict=True):
         assert output == wanted  # byte for byte: floats, key order and texts included
@@ -79,7 +89,7 @@ def test_every_instrument_scores_identically(tmp_path):
     assert complete >= len(outputs) * 0.8
 
 
-def test_every_template_writes_the_same_word_file(tmp_path):
+def test_every_template_writes_the_same_word_file(tmp_path, start):
     rng = random.Random(7)
     cases, expected = [], []
     for template in TEMPLATES.values():
@@ -89,6 +99,6 @@ def test_every_template_writes_the_same_word_file(tmp_path):
             expected.append(docx.build_docx_json(*args))
             cases.append({"module": "documents", "function": "completion_json", "args": args})
             expected.append(documents.completion_json(*args))
-    outputs = in_pyodide(cases, tmp_path)
+    outputs = in_pyodide(cases, tmp_path, start)
     for n, (output, wanted) in enumerate(zip(outputs, expected, strict=True)):
         assert (base64.b64decode(output) if isinstance(wanted, bytes) else output) == wanted, cases[n]["args"][0][:80]

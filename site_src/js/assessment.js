@@ -260,11 +260,13 @@ class InstrumentPage {
   }
 }
 
-function statusLine(root, state, text, engineVersion = "") {
+// start: how the ready engine started ("snapshot" or "start", worker.js), for IT staff and the tests.
+function statusLine(root, state, text, { engineVersion = "", start = "" } = {}) {
   const line = root.querySelector("[data-engine-status]");
   line.dataset.engineStatus = state;
   line.dataset.siteVersion = version;
   if (engineVersion) line.dataset.engineVersion = engineVersion;
+  if (start) line.dataset.engineStart = start;
   line.textContent = text;
 }
 
@@ -282,10 +284,10 @@ if (roots.length) {
       const text = progress.downloads ? downloadText(progress) : t("engine.preparing"); // downloaded: starting
       for (const page of pages) statusLine(page.root, "preparing", text);
     },
-    onReady: ({ engine: engineVersion, wasmType }) => {
+    onReady: ({ engine: engineVersion, from: start, wasmType }) => {
       const note = wasmType ? ` ${t("engine.wasm_type", { type: wasmType })}` : "";
       for (const page of pages) {
-        statusLine(page.root, "ready", page.t("engine.ready") + note, engineVersion);
+        statusLine(page.root, "ready", page.t("engine.ready") + note, { engineVersion, start });
         page.engineReady(engineVersion);
       }
     },

@@ -14,8 +14,9 @@
 //   → {type: "layout-docx", id, document}    a report's Word file bytes (document: template-shaped, word-layout.js)
 //   → {type: "ping"}                         ← {type: "pong"}: the page checks the worker is alive
 //   ← {type: "progress", loaded, total, downloads}  while the files arrive (decoded bytes)
-//   ← {type: "ready", engine, python, wasmType} | {type: "failed", reason, scriptType?}
-//     (wasmType: the wrong MIME type the server gave pyodide.asm.wasm, when it did;
+//   ← {type: "ready", engine, python, from, wasmType} | {type: "failed", reason, scriptType?}
+//     (from: "snapshot" when the start restored the build's snapshot, "start" when Python started as usual;
+//      wasmType: the wrong MIME type the server gave pyodide.asm.wasm, when it did;
 //      scriptType: {file, type} when the server gives a module script a type browsers refuse)
 //   ← {type: "result", id, result} | {type: "error", id, reason}
 
@@ -135,37 +136,117 @@ for (const name of ["compileStreaming", "instantiateStreaming"]) {
   };
 }
 
-async function start() {
-  // The site's Python downloads while Pyodide starts, not after it.
-  const sources = MODULES.map((name) => fetchText(new URL(`${name}.py`, engineUrl).href));
-  const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href).catch(checkScriptTypes);
-  const pyodide = await Promise.race([
+// Restoring the build's snapshot of Pyodide's memory (generator/snapshot.py: the site's Python already
+// imported) skips Python's own start, the most of a start's time on a school PC. It is 6 MB more, so it
+// is restored when this browser already keeps it, or fetched at once on a fast link; otherwise the
+// engine starts the usual way and fetches it afterwards for the next start. With Save-Data on it is
+// never fetched.
+const snapshotUrl = new URL("snapshot.bin", engineUrl).href;
+const FAST_LINK_MBPS = 10; // Chromium's highest estimate (it rounds down to this)
+const LAN_ROUND_TRIP_MS = 20; // a school's intranet, which Chromium's estimate leaves out
+const canUnpack = typeof DecompressionStream === "function";
+const saveData = Boolean(navigator.connection?.saveData);
+
+// Fast: Chromium says so, or every file this worker has fetched from the network so far (its own
+// imports) came back within a LAN's round trip.
+function fastLink() {
+  if (saveData) return false;
+  if (navigator.connection?.downlink >= FAST_LINK_MBPS) return true;
+  const fetched = performance.getEntriesByType("resource").filter((entry) => entry.transferSize > 0);
+  return fetched.length > 0 && fetched.every((entry) => entry.responseStart - entry.requestStart <= LAN_ROUND_TRIP_MS);
+}
+
+// The kept copy, or null: only-if-cached never asks the network.
+function keptSnapshot() {
+  return fetch(snapshotUrl, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null);
+}
+
+async function snapshotToRestore() {
+  if (!canUnpack) return null;
+  let response = await keptSnapshot();
+  if (!response?.ok && fastLink()) response = await fetch(snapshotUrl);
+  if (!response?.ok) return null;
+  download.total = BUILD.downloadWithSnapshot;
+  return response;
+}
+
+function unpacked(response) {
+  return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+}
+
+// For the next start: read to the end, so the browser (and the service worker) keeps it.
+function fetchSnapshotForLater() {
+  if (canUnpack && !saveData) networkFetch(snapshotUrl).then((response) => response.arrayBuffer()).catch(() => {});
+}
+
+function startPyodide(loadPyodide, snapshot) {
+  const failed = wasmFailure();
+  failed.catch(() => {}); // only the race below reads it
+  return Promise.race([
     // packageBaseUrl keeps Pyodide's default package CDN out of reach: everything comes from this site.
     // stdLibURL: the standard library trimmed to what the site's Python imports (generator/stdlib.py).
     loadPyodide({
       indexURL: runtimeUrl.href,
       packageBaseUrl: runtimeUrl.href,
       stdLibURL: new URL("python_stdlib.zip", engineUrl).href,
+      ...(snapshot && { _loadSnapshot: unpacked(snapshot) }),
     }).catch(checkScriptTypes),
-    wasmFailure(),
+    failed,
   ]);
-  download.started = true;
+}
+
+async function restore(loadPyodide, snapshot) {
+  try {
+    const pyodide = await startPyodide(loadPyodide, snapshot);
+    // Every copy of the snapshot holds the same random state: draw a new one from this browser.
+    pyodide.runPython("import random; random.seed()");
+    return pyodide;
+  } catch (error) {
+    console.warn("kasibi: the start-up snapshot did not restore; starting Python the usual way", error);
+    return null;
+  }
+}
+
+async function startFresh(loadPyodide) {
+  // The site's Python downloads while Pyodide starts, not after it.
+  const sources = MODULES.map((name) => fetchText(new URL(`${name}.py`, engineUrl).href));
+  sources.forEach((text) => text.catch(() => {})); // read below, after the start
+  const pyodide = await startPyodide(loadPyodide, null);
   pyodide.FS.mkdirTree("/home/pyodide/kasibi");
   pyodide.FS.writeFile("/home/pyodide/kasibi/__init__.py", "");
   const texts = await Promise.all(sources);
   MODULES.forEach((name, n) => pyodide.FS.writeFile(`/home/pyodide/kasibi/${name}.py`, texts[n]));
-  // Modules are imported when first used: a self-assessment never pays for the Word writer's imports.
+  return pyodide;
+}
+
+async function start() {
+  const [module, snapshot] = await Promise.all([
+    import(new URL("pyodide.mjs", runtimeUrl).href).catch(checkScriptTypes),
+    snapshotToRestore().catch(() => null),
+  ]);
+  const { loadPyodide } = module;
+  let pyodide = snapshot && (await restore(loadPyodide, snapshot));
+  const from = pyodide ? "snapshot" : "start";
+  if (!pyodide) {
+    download.total = BUILD.download;
+    pyodide = await startFresh(loadPyodide);
+  }
+  download.started = true;
+  // Modules are imported when first used: a self-assessment never pays for the Word writer's imports
+  // (restored from the snapshot, every module is already imported).
   const imported = {};
   const python = (name) => (imported[name] ??= pyodide.pyimport(`kasibi.${name}`));
   const version = pyodide.runPython("import sys; sys.version.split()[0]");
-  return { python, version, wrongWasmType, toPy: (value) => pyodide.toPy(value) };
+  return { python, version, from, wrongWasmType, toPy: (value) => pyodide.toPy(value) };
 }
 
 const ready = start();
 
 ready.then(
-  ({ python, version, wrongWasmType: served }) =>
-    postMessage({ type: "ready", engine: python("engine").ENGINE_VERSION, python: version, wasmType: served }),
+  ({ python, version, from, wrongWasmType: served }) => {
+    postMessage({ type: "ready", engine: python("engine").ENGINE_VERSION, python: version, from, wasmType: served });
+    if (from === "start") fetchSnapshotForLater();
+  },
   (error) => postMessage({ type: "failed", reason: String(error?.message ?? error), scriptType: error?.scriptType }),
 );
 
