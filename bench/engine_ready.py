@@ -2,7 +2,9 @@
 
 Side by side in one run, in headless Chromium against the built site on 127.0.0.1:
 - bare:   a page whose module worker only runs loadPyodide() from the site's runtime;
-- ours:   the instrument page until its engine reports ready, then answering every question;
+- ours:   the instrument page until its engine reports ready, then answering every question (on this
+          unthrottled link the engine restores the build's start-up snapshot, the first time too);
+- ours, no snapshot: the same site without its snapshot, so Python starts as usual;
 - clicks: with the engine warm, a click on another option until the result is drawn again
           (median and 95th percentile: a click must feel instant; typing keeps its pause).
 Each is measured cold (new browser context: empty cache) and warm (reload in the same context).
@@ -80,15 +82,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def ours(page, url: str) -> tuple[float, float]:
+def ours(page, url: str) -> tuple[float, float, str]:
     page.goto(url + "assessments/cycle-self-assessment.html")
     ready = page.evaluate(OURS)
+    start = page.get_attribute("[data-engine-status]", "data-engine-start")
     started = page.evaluate("performance.now()")
     for choice in page.locator(ANSWER_ALL).all():
         choice.click()
     page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
     scored = page.evaluate("performance.now()") - started
-    return ready, scored  # performance.now() counts from the navigation start
+    return ready, scored, start  # performance.now() counts from the navigation start
 
 
 def main() -> None:
@@ -101,38 +104,50 @@ def main() -> None:
         shutil.copy(ROOT / "node_modules/pyodide/python_stdlib.zip", copy / "assets/pyodide-314.0.7")
         (copy / "bare.html").write_text(BARE_PAGE, encoding="utf-8")
         (copy / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
-        httpd, url = serve(copy)
-        samples: dict[str, list[float]] = {
-            k: [] for k in ("bare cold", "ours cold", "bare warm", "ours warm", "answering all")
-        }
+        without = Path(tmp, "without-snapshot")
+        shutil.copytree(copy, without)
+        for path in without.glob("assets/kasibi-*/engine/snapshot.bin"):
+            path.unlink()
+        servers = {"": serve(copy), ", no snapshot": serve(without)}
+        kinds = [("bare", bare, ""), ("ours", ours, ""), ("ours", ours, ", no snapshot")]
+        samples: dict[str, list[float]] = {}
+        starts: dict[str, list[str]] = {}  # how each of ours started (data-engine-start)
         clicks: list[float] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(rounds):
-                for name, measure in (("bare", bare), ("ours", ours)):
+                for name, measure, variant in kinds:
+                    url = servers[variant][1]
                     context = browser.new_context()
                     page = context.new_page()
-                    cold = measure(page, url)
-                    warm = measure(page, url)
-                    samples[f"{name} cold"].append(cold if name == "bare" else cold[0])
-                    samples[f"{name} warm"].append(warm if name == "bare" else warm[0])
-                    if name == "ours":
-                        samples["answering all"] += [cold[1], warm[1]]
+                    for temperature in ("cold", "warm"):
+                        took = measure(page, url)
+                        samples.setdefault(f"{name}{variant} {temperature}", []).append(
+                            took if name == "bare" else took[0]
+                        )
+                        if name == "ours":
+                            samples.setdefault(f"answering all{variant}", []).append(took[1])
+                            starts.setdefault(f"ours{variant} {temperature}", []).append(took[2])
+                    if name == "ours" and not variant:
                         clicks += page.evaluate(CLICKS, 20)
                     context.close()
             browser.close()
-        httpd.shutdown()
+        for httpd, _ in servers.values():
+            httpd.shutdown()
     median = {name: statistics.median(values) for name, values in samples.items()}
     print(f"rounds: {rounds} (medians, ms; headless Chromium, 127.0.0.1, {time.strftime('%Y-%m-%d')})")
     for name, value in median.items():
-        print(f"  {name:18} {value:8.0f}")
+        print(f"  {name:28} {value:8.0f}")
     print(
-        f"  click to result    {statistics.median(clicks):8.0f} median, {percentile(clicks, 0.95):.0f} p95"
+        f"  click to result              {statistics.median(clicks):8.0f} median, {percentile(clicks, 0.95):.0f} p95"
         f" ({len(clicks)} clicks)"
     )
-    for temperature in ("cold", "warm"):
-        ratio = median[f"ours {temperature}"] / median[f"bare {temperature}"]
-        print(f"  ours/bare {temperature:8} {ratio:8.2f}")
+    for name, values in starts.items():
+        print(f"  {name + ', started from':28} {', '.join(f'{s} ×{values.count(s)}' for s in sorted(set(values)))}")
+    for variant in ("", ", no snapshot"):
+        for temperature in ("cold", "warm"):
+            ratio = median[f"ours{variant} {temperature}"] / median[f"bare {temperature}"]
+            print(f"  ours{variant}/bare {temperature:8} {ratio:8.2f}")
 
 
 if __name__ == "__main__":

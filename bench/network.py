@@ -6,7 +6,8 @@ page's Web Worker too). Prints, for the goals of issue 16:
 - a guidance page, first visit: bytes until it is loaded; bytes with the search used once; what the
   service worker fetched in the minute after (and whether any of it was an engine file); LCP;
 - an instrument page, first visit: bytes until the engine is ready, and the time to ready on each
-  link, with the share of moments the status showed download progress;
+  link, with the share of moments the status showed download progress, and how the engine started
+  (restoring the start-up snapshot, fetched at once on a fast link, or Python's own start);
 - a repeat visit: engine ready with the service worker in control against the same browser without
   it, side by side (medians), and their ratio, unthrottled and (not in quick mode) on slow 4G.
 Usage: python -m bench.network [SITE_DIR] [ROUNDS] [PROFILES]  (PROFILES: comma-separated names;
@@ -93,11 +94,12 @@ def instrument_first_visit(browser, server: CountingServer, profile: str) -> Non
             raise TimeoutError(f"{profile}: the engine was not ready in 10 minutes")
     ready = time.monotonic() - started
     sent = server.sent
+    start = page.get_attribute("[data-engine-status]", "data-engine-start")
     context.close()
     shown = f"{sum(samples)}/{len(samples)}" if samples else "-"
     print(
-        f"instrument page, first visit, {profile:8}: engine ready in {ready:6.1f} s after {mb(sent)} on the wire;"
-        f" progress shown in {shown} samples"
+        f"instrument page, first visit, {profile:8}: engine ready in {ready:6.1f} s after {mb(sent)} on the wire"
+        f" (from: {start}); progress shown in {shown} samples"
     )
 
 
@@ -141,6 +143,7 @@ def repeat_visits(browser, server: CountingServer, rounds: int, profile: str | N
         for name, page in pages.items():
             samples[name].append(ready_ms(page, url))
     controlled = pages["worker"].evaluate("Boolean(navigator.serviceWorker.controller)")
+    starts = {name: page.get_attribute("[data-engine-status]", "data-engine-start") for name, page in pages.items()}
     with_worker.close()
     without.close()
     median = {name: statistics.median(values) for name, values in samples.items()}
@@ -148,7 +151,7 @@ def repeat_visits(browser, server: CountingServer, rounds: int, profile: str | N
         f"repeat visit{', ' + profile if profile else ''}, engine ready"
         f" (median of {len(samples['worker'])}; worker in control: {controlled}):"
         f" with the worker {median['worker']:.0f} ms, without {median['no worker']:.0f} ms,"
-        f" ratio {median['worker'] / median['no worker']:.2f}"
+        f" ratio {median['worker'] / median['no worker']:.2f} (from: {starts['worker']} / {starts['no worker']})"
     )
 
 

@@ -23,7 +23,8 @@ INDEX_BUDGET = 1_600_000  # bytes; Material's own index was 3.6 MB
 
 def sw_lists(site: Path) -> dict[str, list]:
     text = (site / "sw.js").read_text(encoding="utf-8")
-    return {name: json.loads(re.search(rf"^const {name} = (.*);$", text, re.M)[1]) for name in ("PRECACHE", "ENGINE")}
+    names = ("PRECACHE", "ENGINE", "SNAPSHOT")
+    return {name: json.loads(re.search(rf"^const {name} = (.*);$", text, re.M)[1]) for name in names}
 
 
 def test_search_index_is_plain_kazakh_utf8_with_no_english_pipeline(site_dir):
@@ -42,7 +43,8 @@ def test_precache_holds_no_engine_file_and_the_engine_list_holds_all_of_it(site_
     assert not [path for path in lists["PRECACHE"] if path.endswith((".br", ".gz"))]
     engine = {path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file()}
     engine = {path for path in engine if ENGINE_FILE.match("/" + path) and not path.endswith((".br", ".gz"))}
-    assert set(lists["ENGINE"]) == engine and any(path.endswith(".wasm") for path in engine)
+    assert set(lists["ENGINE"]) == engine - {lists["SNAPSHOT"]} and any(path.endswith(".wasm") for path in engine)
+    assert lists["SNAPSHOT"] in engine and lists["SNAPSHOT"].endswith("/engine/snapshot.bin")
 
 
 def test_the_search_index_is_fetched_when_the_reader_first_searches(browser, serve):
@@ -76,20 +78,24 @@ def test_a_guidance_page_fetches_no_engine_and_one_instrument_visit_makes_everyt
 
         page.goto(server.url + "assessments/cycle-self-assessment.html")
         score(page, "cycle-self-assessment", 1)
-        engine = sw_lists(site_dir)["ENGINE"]
+        lists = sw_lists(site_dir)
+        # The engine, and its start-up snapshot (fetched through the worker, for the next start).
+        wanted = [server.url + path for path in [*lists["ENGINE"], lists["SNAPSHOT"]]]
         page.wait_for_function(
-            """async (count) => {
-              let cached = 0;
-              for (const name of await caches.keys()) cached += (await (await caches.open(name)).keys())
-                .filter((request) => /\\/(engine|pyodide-[^/]+)\\//.test(request.url)).length;
-              return cached === count;
+            """async (wanted) => {
+              const cached = new Set();
+              for (const name of await caches.keys()) {
+                for (const request of await (await caches.open(name)).keys()) cached.add(request.url);
+              }
+              return wanted.every((url) => cached.has(url));
             }""",
-            arg=len(engine),
+            arg=wanted,
             timeout=120_000,
         )
     context.set_offline(True)  # and the server is gone
     page.goto(server.url + "assessments/lesson-balance-wheel.html")
     score(page, "lesson-balance-wheel", 2)
+    assert page.get_attribute("[data-engine-status]", "data-engine-start") == "snapshot"
     page.goto(server.url + "templates/individual-development-plan.html")
     assert page.locator("form").count()
     page.goto(server.url + GUIDANCE)
