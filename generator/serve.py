@@ -1,10 +1,13 @@
 """Serve a built site as a well-configured school server does: each file's precompressed sibling when the browser
-accepts it. ``python -m generator.serve SITE_DIR [--port 8000] [--bind 127.0.0.1]`` (what ``make serve`` runs).
+accepts it, and the release's caching rules. ``python -m generator.serve SITE_DIR [--port 8000] [--bind 127.0.0.1]``
+(what ``make serve`` runs).
 
 For a request that accepts ``br`` (or ``gzip``) and a file with a ``.br`` (``.gz``) sibling, the sibling is
 sent with ``Content-Encoding``, the file's own ``Content-Type`` and ``Vary: Accept-Encoding`` (or ``304 Not
 Modified`` to a browser whose copy is current, as for a plain file); every other request gets the plain file,
-as from any static server.
+as from any static server. As the release's nginx.conf and .htaccess say: files in the fingerprinted folders
+(their names change with every version) may be kept for a year; every other file (pages, the service worker)
+is checked on every visit; an error is not kept.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from pathlib import Path
 
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))  # the order of preference
 REFUSED = re.compile(r";\s*q\s*=\s*0(\.0*)?\s*$")
+FINGERPRINTED = re.compile(r"/assets/(kasibi-[0-9a-f]+|pyodide-[0-9.]+|javascripts|stylesheets)/")
+KEPT = "public, max-age=31536000, immutable"
+CHECKED = "no-cache"
 
 
 def accepted(header: str) -> set[str]:
@@ -72,6 +78,11 @@ class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
         except (TypeError, ValueError):
             return False
         return since.tzinfo is not None and modified <= since.timestamp()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        super().send_response(code, message)
+        if code in (HTTPStatus.OK, HTTPStatus.NOT_MODIFIED):
+            self.send_header("Cache-Control", KEPT if FINGERPRINTED.search(self.path.split("?")[0]) else CHECKED)
 
     def end_headers(self) -> None:
         if getattr(self, "_vary", False):

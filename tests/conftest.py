@@ -60,6 +60,8 @@ class StaticServer:
     """Serves a folder on 127.0.0.1, optionally under a sub-path (``/kasibi/``) as schools do."""
 
     def __init__(self, site: Path, root: Path, prefix: str, **options):
+        if "headers" in options:
+            options["extra_headers"] = options.pop("headers")
         handler_class = type("Handler", (QuietHandler,), options) if options else QuietHandler
         handler = functools.partial(handler_class, directory=str(root))
         self.httpd = QuietServer(("127.0.0.1", 0), handler)

@@ -23,10 +23,10 @@ CHROMIUM_ARGS = [
 
 
 class QuietHandler(PrecompressedHandler):
-    """A static server that sends precompressed siblings as ``make serve`` does; ``headers`` are added to every
+    """A static server that sends precompressed siblings as ``make serve`` does; ``extra_headers`` are added to every
     response, ``wasm_type`` and ``mjs_type`` override the MIME types of .wasm and .mjs."""
 
-    headers: ClassVar[dict[str, str]] = {}
+    extra_headers: ClassVar[dict[str, str]] = {}  # not `headers`: that is the request's, set on every request
     wasm_type = "application/wasm"
     mjs_type = "text/javascript"
 
@@ -41,7 +41,7 @@ class QuietHandler(PrecompressedHandler):
         return super().guess_type(path)
 
     def end_headers(self) -> None:
-        for name, value in self.headers.items():
+        for name, value in self.extra_headers.items():
             self.send_header(name, value)
         super().end_headers()
 
@@ -88,6 +88,10 @@ class CountingServer:
 
     def files(self) -> list[str]:
         return sorted(path for path in self._counts if path)
+
+    def counts(self) -> dict[str, int]:
+        """Bytes sent per path, headers included."""
+        return dict(self._counts)
 
     def reset(self) -> None:
         self._counts.clear()

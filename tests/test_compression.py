@@ -101,6 +101,20 @@ def test_make_serve_sends_a_folders_page_compressed_too(server, site_dir):
     assert gzip.decompress(body) == (site_dir / "index.html").read_bytes()
 
 
+@pytest.mark.parametrize("accept", ["br", None])
+def test_make_serve_caches_as_the_release_configs_do(server, site_dir, accept):
+    fingerprinted = [*site_dir.glob("assets/kasibi-*/engine/snapshot.bin"), *site_dir.glob("assets/javascripts/*.js")]
+    for path in (WASM, *(path.relative_to(site_dir).as_posix() for path in fingerprinted)):  # kept for a year
+        headers, _ = fetch(server + path, accept)
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable", path
+    for path in ("", "index.html", "sw.js", "model/cycle/reflection.html"):  # checked on every visit
+        headers, _ = fetch(server + path, accept)
+        assert headers["Cache-Control"] == "no-cache", path
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        fetch(server + "assets/kasibi-0/missing.js", accept)
+    assert answer.value.code == 404 and "Cache-Control" not in answer.value.headers  # a 404 is not kept
+
+
 def test_accept_encoding_is_read_with_its_refusals():
     assert accepted("gzip, deflate, br") == {"gzip", "deflate", "br"}
     assert accepted("br;q=0, gzip;q=0.5") == {"gzip"}

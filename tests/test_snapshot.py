@@ -102,7 +102,7 @@ def test_a_slow_link_starts_python_then_keeps_the_snapshot_and_the_next_start_sc
             arg=server.url + snapshot_path.lstrip("/"),
             timeout=120_000,
         )
-        assert server._counts[snapshot_path] >= size
+        assert server.counts()[snapshot_path] >= size
         page.reload()
         assert started(page) == "snapshot"
         assert report(page, answers) == first  # the draft's answers, scored by the restored engine

@@ -143,22 +143,25 @@ for (const name of ["compileStreaming", "instantiateStreaming"]) {
 // never fetched.
 const snapshotUrl = new URL("snapshot.bin", engineUrl).href;
 const FAST_LINK_MBPS = 10; // Chromium's highest estimate (it rounds down to this)
-const LAN_ROUND_TRIP_MS = 20; // a school's intranet, which Chromium's estimate leaves out
+const LAN_FETCH_MS = 60; // a small file, asked and fully arrived, on a school's LAN (most mobile links take longer)
 const canUnpack = typeof DecompressionStream === "function";
 const saveData = Boolean(navigator.connection?.saveData);
 
-// Fast: Chromium says so, or every file this worker has fetched from the network so far (its own
-// imports) came back within a LAN's round trip.
+// Fast: Chromium estimates so, or (not on a phone's mobile data) every file this worker has fetched
+// from the network so far arrived within a LAN's time: Chromium's estimate leaves out an intranet.
+// The files are Pyodide's loader (6 KB compressed): the worker's own imports are not in its timeline.
 function fastLink() {
-  if (saveData) return false;
+  if (saveData || navigator.connection?.type === "cellular") return false;
   if (navigator.connection?.downlink >= FAST_LINK_MBPS) return true;
   const fetched = performance.getEntriesByType("resource").filter((entry) => entry.transferSize > 0);
-  return fetched.length > 0 && fetched.every((entry) => entry.responseStart - entry.requestStart <= LAN_ROUND_TRIP_MS);
+  return fetched.length > 0 && fetched.every((entry) => entry.duration <= LAN_FETCH_MS);
 }
 
-// The kept copy, or null: only-if-cached never asks the network.
-function keptSnapshot() {
-  return fetch(snapshotUrl, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null);
+// The kept copy, or null: the service worker's cache read here (no hop through it), then the
+// browser's HTTP cache (only-if-cached never asks the network).
+async function keptSnapshot() {
+  const cached = await globalThis.caches?.match(snapshotUrl).catch(() => null);
+  return cached ?? fetch(snapshotUrl, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null);
 }
 
 async function snapshotToRestore() {
@@ -220,11 +223,8 @@ async function startFresh(loadPyodide) {
 }
 
 async function start() {
-  const [module, snapshot] = await Promise.all([
-    import(new URL("pyodide.mjs", runtimeUrl).href).catch(checkScriptTypes),
-    snapshotToRestore().catch(() => null),
-  ]);
-  const { loadPyodide } = module;
+  const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeUrl).href).catch(checkScriptTypes);
+  const snapshot = await snapshotToRestore().catch(() => null);
   let pyodide = snapshot && (await restore(loadPyodide, snapshot));
   const from = pyodide ? "snapshot" : "start";
   if (!pyodide) {
