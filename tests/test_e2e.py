@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
+from test_faults_engine import HeldEngine
 
 PAGE = "assessments/cycle-self-assessment.html"
 ANSWERS = {"action": 2, "analysis": 1, "reflection": 3, "design": 1, "trial": 5}
@@ -38,10 +39,12 @@ def answer_all(page) -> None:
 @pytest.mark.parametrize("prefix", ["", "kasibi/"])
 def test_complete_reload_and_restore(page, serve, prefix):
     server = serve(prefix)
+    held = HeldEngine(page.context)  # restored from its snapshot, the engine may be ready within a second
     page.goto(server.url(PAGE))
     # The form takes answers at once, before Pyodide is ready.
     page.check("input[name=action-level][value='2']")
     assert page.get_attribute("[data-engine-status]", "data-engine-status") == "preparing"
+    held.release()
     answer_all(page)
     page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
     report = page.inner_text("[data-result]")
