@@ -23,7 +23,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, CountingServer
+from tests.support import CHROMIUM, CHROMIUM_ARGS, CountingServer, emulate_link
 
 ROOT = Path(__file__).resolve().parents[1]
 # name: (download bit/s, upload bit/s, round trip ms); slow 4G is Lighthouse's mobile profile.
@@ -41,10 +41,7 @@ PROGRESS = r"/\d/.test(document.querySelector('[data-engine-status]')?.textConte
 
 def throttle(context, page, profile: str) -> None:
     down, up, rtt = PROFILES[profile]
-    session = context.new_cdp_session(page)
-    session.send("Network.enable")
-    conditions = {"offline": False, "latency": rtt, "downloadThroughput": down / 8, "uploadThroughput": up / 8}
-    session.send("Network.emulateNetworkConditions", conditions)
+    emulate_link(context, page, down / 1e6, rtt, up / 1e6)
 
 
 def mb(n: int) -> str:

@@ -60,8 +60,6 @@ class StaticServer:
     """Serves a folder on 127.0.0.1, optionally under a sub-path (``/kasibi/``) as schools do."""
 
     def __init__(self, site: Path, root: Path, prefix: str, **options):
-        if "headers" in options:
-            options["extra_headers"] = options.pop("headers")
         handler_class = type("Handler", (QuietHandler,), options) if options else QuietHandler
         handler = functools.partial(handler_class, directory=str(root))
         self.httpd = QuietServer(("127.0.0.1", 0), handler)
@@ -80,7 +78,7 @@ class StaticServer:
 
 @pytest.fixture(scope="session")
 def serve(site_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    """serve(prefix, site=…, headers=…, wasm_type=…) → a StaticServer at http://127.0.0.1:port/<prefix>."""
+    """serve(prefix, site=…, extra_headers=…, wasm_type=…) → a StaticServer at http://127.0.0.1:port/<prefix>."""
     servers: dict[tuple, StaticServer] = {}
 
     def start(prefix: str = "", site: Path = site_dir, **options) -> StaticServer:

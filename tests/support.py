@@ -46,6 +46,14 @@ class QuietHandler(PrecompressedHandler):
         super().end_headers()
 
 
+def emulate_link(context, page, down_mbit: float, round_trip_ms: float, up_mbit: float | None = None) -> None:
+    """DevTools throttling of ``page`` and its Web Workers; Chromium's estimate of the link follows it."""
+    session = context.new_cdp_session(page)
+    session.send("Network.enable")
+    rates = {"downloadThroughput": down_mbit * 1e6 / 8, "uploadThroughput": (up_mbit or down_mbit) * 1e6 / 8}
+    session.send("Network.emulateNetworkConditions", {"offline": False, "latency": round_trip_ms, **rates})
+
+
 class _CountingWriter:
     def __init__(self, raw, count) -> None:
         self.raw, self.count = raw, count

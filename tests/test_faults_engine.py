@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from answer_sets import random_answer
 from conftest import ROOT, StaticServer
+from support import emulate_link
 
 from generator.browser import engine
 from generator.release import build_site
@@ -233,13 +234,7 @@ def test_defect_7_slow_link_finishes_and_shows_progress(browser, serve):
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     page.add_init_script(STATUS_LOG)
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    throughput = 1_000_000  # bytes a second: the 13 MB take several seconds to arrive
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 100, "downloadThroughput": throughput, "uploadThroughput": throughput},
-    )
+    emulate_link(context, page, 8, 100)  # 1 MB a second: the 13 MB take several seconds to arrive
     page.goto(serve().url(FLAGSHIP))
     score_flagship(page, "3")
     page.wait_for_selector(DONE, timeout=180_000)

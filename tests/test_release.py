@@ -90,7 +90,7 @@ def test_zip_holds_the_site_the_configs_and_the_notes(release):
 
 def test_served_under_a_subpath_with_the_csp(browser, serve, release):
     csp = (release / "server/csp.txt").read_text(encoding="utf-8").strip()
-    server = serve("shkola/kasibi/", site=release / "site", headers={"Content-Security-Policy": csp})
+    server = serve("shkola/kasibi/", site=release / "site", extra_headers={"Content-Security-Policy": csp})
     context = browser.new_context()
     context.add_init_script(WATCH_CSP)
     page = context.new_page()

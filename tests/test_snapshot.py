@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from answer_sets import random_answers
 from conftest import ROOT
-from support import CountingServer
+from support import CountingServer, emulate_link
 from test_instruments_e2e import INSTRUMENTS, fill
 
 from generator import browser as browser_package
@@ -28,17 +28,6 @@ READY = "[data-engine-status=ready]"
 def engine_dir(site: Path) -> Path:
     [folder] = site.glob("assets/kasibi-*/engine")
     return folder
-
-
-def link(context, page, mbit: float, round_trip_ms: float) -> None:
-    """DevTools throttling (it throttles the engine's worker too; Chromium's estimate follows it)."""
-    session = context.new_cdp_session(page)
-    session.send("Network.enable")
-    rate = mbit * 1e6 / 8
-    session.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": round_trip_ms, "downloadThroughput": rate, "uploadThroughput": rate},
-    )
 
 
 def started(page) -> str:
@@ -75,7 +64,7 @@ def test_a_fast_link_restores_the_snapshot_at_once(browser, site_dir):
     with CountingServer(site_dir) as server:
         context = browser.new_context()
         page = context.new_page()
-        link(context, page, 100, 2)  # a school's LAN
+        emulate_link(context, page, 100, 2)  # a school's LAN
         page.goto(server.url + PAGE)
         assert started(page) == "snapshot"
         fetched = server.files()
@@ -91,7 +80,7 @@ def test_a_slow_link_starts_python_then_keeps_the_snapshot_and_the_next_start_sc
     with CountingServer(site_dir) as server:
         context = browser.new_context()
         page = context.new_page()
-        link(context, page, 5, 60)  # Chromium estimates 5 Mbit/s; round trips beyond a LAN's
+        emulate_link(context, page, 5, 60)  # Chromium estimates 5 Mbit/s; round trips beyond a LAN's
         page.goto(server.url + PAGE)
         assert started(page) == "start"
         first = report(page, answers)
@@ -116,7 +105,7 @@ def test_a_broken_snapshot_starts_python_as_usual(browser, serve, broken):
     context = browser.new_context()
     context.route("**/engine/snapshot.bin", lambda route: route.fulfill(body=broken))
     page = context.new_page()
-    link(context, page, 100, 2)
+    emulate_link(context, page, 100, 2)
     page.goto(serve().url(PAGE))
     assert started(page) == "start"
     assert report(page, random_answers(INSTRUMENTS[FLAGSHIP], random.Random(7)))
@@ -136,7 +125,7 @@ def test_with_save_data_the_snapshot_is_never_fetched(browser, site_dir):
 
         context.route("**/js/worker.js", save_data)
         page = context.new_page()
-        link(context, page, 100, 2)  # fast, yet
+        emulate_link(context, page, 100, 2)  # fast, yet
         page.goto(server.url + PAGE)
         assert started(page) == "start"
         page.wait_for_timeout(3000)  # the fetch for later would start at once
