@@ -35,12 +35,12 @@ dev: deps
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 # Tests need Debian's chromium (Playwright's own browser download does not work offline),
-# LibreOffice + poppler to turn the Word files into PDF and read them back, and nginx to serve
-# the release as a school would.
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils fonts-dejavu-core nginx
+# LibreOffice + poppler to turn the Word files into PDF and read them back, and nginx and Apache to
+# serve the release as a school would.
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils fonts-dejavu-core nginx apache2
 system-deps:
 	@if ! [ -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
-	  || ! [ -x /usr/sbin/nginx ]; then \
+	  || ! [ -x /usr/sbin/nginx ] || ! [ -x /usr/sbin/apache2 ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; fi

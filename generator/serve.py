@@ -7,7 +7,8 @@ sent with ``Content-Encoding``, the file's own ``Content-Type`` and ``Vary: Acce
 Modified`` to a browser whose copy is current, as for a plain file); every other request gets the plain file,
 as from any static server. As the release's nginx.conf and .htaccess say: files in the fingerprinted folders
 (their names change with every version) may be kept for a year; every other file (pages, the service worker)
-is checked on every visit; an error is not kept.
+is checked on every visit; an error is not kept. A missing address gets the site's own 404 page (the nearest
+``404.html`` above it), with status 404.
 """
 
 from __future__ import annotations
@@ -78,6 +79,31 @@ class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
         except (TypeError, ValueError):
             return False
         return since.tzinfo is not None and modified <= since.timestamp()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = self._not_found_page() if code == HTTPStatus.NOT_FOUND else None
+        if page is None:
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _not_found_page(self) -> Path | None:
+        """The 404.html nearest above the missing address (the site may be a sub-folder of what is served)."""
+        root = Path(self.directory)
+        folder = Path(self.translate_path(self.path)).parent
+        while folder.is_relative_to(root):
+            if (folder / "404.html").is_file():
+                return folder / "404.html"
+            if folder == root:
+                break
+            folder = folder.parent
+        return None
 
     def send_response(self, code: int, message: str | None = None) -> None:
         super().send_response(code, message)

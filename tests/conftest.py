@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 from support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
+from generator.release import make_release
 from generator.schema import load_instrument
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +43,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     KASIBI_SITE=<folder> reuses a build (quick local iterations). Tests read it and never change it."""
     if os.environ.get("KASIBI_SITE"):
         return Path(os.environ["KASIBI_SITE"]).resolve()
-    base = tmp_path_factory.getbasetemp()
-    run = base.parent if worker_id != "master" else base  # pytest-xdist: one folder per worker in the run's
+    run = shared_folder(tmp_path_factory, worker_id)
     out = run / "site"
     with open(run / "site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -49,6 +52,38 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
             assert done.returncode == 0, done.stderr
             (run / "site.built").touch()
     return out
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The run's folder, the same for all its processes (pytest-xdist gives each its own below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The release zip of version 9.9.9, made once per run (the first process makes it, the others wait)."""
+    run = shared_folder(tmp_path_factory, worker_id)
+    with open(run / "release.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (run / "release.made").exists():
+            made = make_release(ROOT, run / "dist", "9.9.9")
+            expected = Path(f"{made}.sha256").read_text(encoding="utf-8").split()
+            assert expected == [hashlib.sha256(made.read_bytes()).hexdigest(), made.name]
+            (run / "release.made").write_text(made.name, encoding="utf-8")
+        return run / "dist" / (run / "release.made").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def release(archive: Path) -> Iterator[Path]:
+    """The release folder (README.txt, site/, server/), unpacked by `unzip` as an IT person does, in a
+    folder any user may enter (pytest's own temporary folders are private to their owner); one per process."""
+    unpacked = Path(tempfile.mkdtemp(prefix="kasibi-release-"))
+    unpacked.chmod(0o755)
+    subprocess.run(["unzip", "-q", str(archive), "-d", str(unpacked)], check=True)
+    [folder] = [p for p in unpacked.iterdir() if p.is_dir()]
+    yield folder
+    shutil.rmtree(unpacked)
 
 
 @pytest.fixture(scope="session")

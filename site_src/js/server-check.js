@@ -151,8 +151,70 @@ const contentSecurityPolicy = {
   },
 };
 
+// What a fingerprinted file (kept a year), the 10 MB engine (sent compressed) and a missing address
+// (the site's own 404 page) show of the server's configuration. HEAD requests pass the service worker by.
+const ENGINE_FILE = new URL("pyodide.asm.wasm", runtimeUrl);
+const LONG_CACHE_S = 30 * 24 * 3600;
+
+const longCache = {
+  id: "long-cache",
+  label: ["check.longcache.label"],
+  async run() {
+    const value = (await ask(new URL("pyodide.mjs", runtimeUrl), "HEAD")).headers.get("cache-control") ?? "";
+    const maxAge = Number(value.match(/max-age=(\d+)/)?.[1] ?? 0);
+    return maxAge >= LONG_CACHE_S
+      ? result("ok", "check.longcache.ok", { value })
+      : result("warn", "check.longcache.missing", { value: value || "—" });
+  },
+};
+
+const compression = {
+  id: "compression",
+  label: ["check.compress.label"],
+  async run() {
+    const coding = (await ask(ENGINE_FILE, "HEAD")).headers.get("content-encoding");
+    return coding ? result("ok", "check.compress.ok", { coding }) : result("warn", "check.compress.missing");
+  },
+};
+
+const notFound = {
+  id: "not-found",
+  label: ["check.notfound.label"],
+  async run() {
+    const response = await ask(new URL(`server-check-missing-${Date.now()}.html`, siteRoot));
+    if (response.status !== 404) return result("warn", "check.notfound.status", { status: response.status });
+    const html = new DOMParser().parseFromString(await response.text(), "text/html");
+    return html.querySelector("[data-kasibi-home]")
+      ? result("ok", "check.notfound.ok")
+      : result("warn", "check.notfound.plain");
+  },
+};
+
+// Apache applies site/.htaccess only where AllowOverride allows it, and each part only with its module:
+// the file's own type for .py (mod_mime, always on) shows it is read at all, the site's 404 page shows
+// mod_rewrite, the long cache or the CSP shows mod_headers.
+const apache = {
+  id: "apache",
+  label: ["check.apache.label"],
+  after: [longCache, notFound],
+  async run(outcomes) {
+    const server = (await ask(new URL("index.html", siteRoot), "HEAD")).headers.get("server") ?? "";
+    if (!/apache/i.test(server)) return result("skip", "check.apache.other", { server: server || "—" });
+    const python = await ask(new URL("../engine/engine.py", import.meta.url), "HEAD");
+    if (mimeOf(python) !== "text/plain") return result("warn", "check.apache.ignored");
+    const policy = (await ask(location.href, "HEAD")).headers.get("content-security-policy");
+    const missing = [
+      ...(outcomes.get(notFound).status === "ok" ? [] : ["rewrite"]),
+      ...(outcomes.get(longCache).status === "ok" || policy ? [] : ["headers"]),
+    ];
+    return missing.length
+      ? result("warn", "check.apache.modules", { modules: missing.map((m) => `mod_${m}`).join(", "), names: missing.join(" ") })
+      : result("ok", "check.apache.ok");
+  },
+};
+
 const CHECKS = [
-  mimeCheck(".wasm", new URL("pyodide.asm.wasm", runtimeUrl), ["application/wasm"]),
+  mimeCheck(".wasm", ENGINE_FILE, ["application/wasm"]),
   mimeCheck(".mjs", new URL("pyodide.mjs", runtimeUrl), JS_TYPES),
   mimeCheck(".json", new URL("../instruments/index.json", import.meta.url), ["application/json"]),
   ...(firstTemplateDocx() ? [mimeCheck(".docx", firstTemplateDocx(), [DOCX])] : []),
@@ -162,6 +224,10 @@ const CHECKS = [
   storage,
   deployedVersion,
   contentSecurityPolicy,
+  longCache,
+  compression,
+  notFound,
+  apache,
 ];
 
 // One text in both languages: Kazakh, then Russian, each marked with its language for screen readers.
@@ -190,8 +256,9 @@ async function runAll(root) {
   const run = (check) => {
     if (!done.has(check)) {
       done.set(check, (async () => {
-        if (check.after) await run(check.after);
-        const outcome = await check.run().catch((error) => result("fail", "check.error", { reason: String(error) }));
+        const before = [check.after ?? []].flat();
+        const earlier = new Map(await Promise.all(before.map(async (b) => [b, await run(b)])));
+        const outcome = await check.run(earlier).catch((error) => result("fail", "check.error", { reason: String(error) }));
         rows.get(check).show(outcome);
         return outcome;
       })());
