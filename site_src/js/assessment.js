@@ -188,6 +188,7 @@ class InstrumentPage {
       : this.t("action.save_failed"));
     const button = this.body.querySelector("[data-action=save]");
     if (record && button) button.disabled = true;
+    if (record) this.body.dispatchEvent(new CustomEvent("kasibi:kept", { bubbles: true })); // backup.js may offer a backup
   }
 
   // Save to "my results", and for results that feed a plan, open the plan prefilled.

@@ -5,6 +5,7 @@
 
 import "./storage-notice.js";
 import "./tabs.js";
+import { backupControls } from "./backup.js";
 import { h } from "./dom.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
@@ -68,6 +69,7 @@ function dialog() {
     h("h2", { id: "kasibi-device-title" }, t("device.open")),
     lines.length ? [h("p", null, t("device.intro")), h("ul", { "data-device-counts": "" }, lines.map((line) => h("li", null, line)))]
       : h("p", { "data-device-counts": "" }, t("device.empty")),
+    backupControls(),
     h("p", null, remove),
     h("p", null, h("label", null, box, " ", t("device.shared"))),
     store.shared ? h("p", { class: "kasibi-device-shared" }, t("device.shared_note")) : keep,

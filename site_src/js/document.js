@@ -13,7 +13,7 @@ import { download, fileName } from "./transfer.js";
 // A block id may be a name the form or Object already has ("reset", "elements", "constructor"), so
 // controls are found with querySelectorAll (never form.elements / form[name]) and keys with Object.hasOwn.
 const controls = (form) => form.querySelectorAll("input[name], select[name], textarea[name]");
-const own = (object, key, make) => (Object.hasOwn(object, key) ? object[key] : (object[key] = make()));
+const own = (object, key, make) => (Object.hasOwn(object, key) ? object[key] : store.putOwn(object, key, make()));
 
 function readValues(form) {
   const values = {};
@@ -120,7 +120,7 @@ class DocumentPage {
     for (const [block, value] of Object.entries(values)) {
       start[block] = Object.hasOwn(start, block) ? { ...start[block], ...value } : value;
     }
-    this.record.copies[name] = { values: start, prefill: values, updated: new Date().toISOString() };
+    store.putOwn(this.record.copies, name, { values: start, prefill: values, updated: new Date().toISOString() });
     this.name = name;
     this.persist(true);
     this.fillSelect();
@@ -158,6 +158,7 @@ class DocumentPage {
     const saved = store.saveCopy(this.id, this.version, this.name, this.current(), open);
     if (!saved) this.say(this.t("storage.not_saved"));
     else if (this.notice.textContent === this.t("storage.not_saved")) this.say("");
+    if (saved) this.root.dispatchEvent(new CustomEvent("kasibi:kept", { bubbles: true })); // backup.js may offer a backup
     return saved;
   }
 
@@ -271,7 +272,7 @@ class DocumentPage {
     }
     input.value = "";
     const values = this.kept();
-    this.record.copies[name] = { values, updated: new Date().toISOString() };
+    store.putOwn(this.record.copies, name, { values, updated: new Date().toISOString() });
     this.name = name;
     this.persist(true);
     this.fillSelect();

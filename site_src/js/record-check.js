@@ -104,6 +104,12 @@ function validAnswer(value) {
     value.every((v) => (typeof v === "number" && Number.isFinite(v)) || (typeof v === "string" && v.length <= 200));
 }
 
+// A draft's or a record's answers: item ids, each answer a number, a text or a list of choices.
+export function validAnswers(answers) {
+  return isPlainObject(answers) && Object.keys(answers).length <= 300 &&
+    Object.entries(answers).every(([k, v]) => ITEM.test(k) && validAnswer(v));
+}
+
 const RECORD_FIELDS = ["id", "instrument", "instrument_version", "title", "completed_at", "answers", "result"];
 
 // A record as "My results" keeps it: its own fields and a result of the same instrument and version.
@@ -112,8 +118,29 @@ export function validRecord(record) {
     typeof record.id === "string" && RECORD_ID.test(record.id) && id(record.instrument) &&
     Number.isInteger(record.instrument_version) && record.instrument_version > 0 && record.instrument_version < 1000 &&
     text(300)(record.title) && isTimestamp(record.completed_at) &&
-    isPlainObject(record.answers) && Object.keys(record.answers).length <= 300 &&
-    Object.entries(record.answers).every(([k, v]) => ITEM.test(k) && validAnswer(v)) &&
-    validResult(record.result) && record.result.instrument === record.instrument &&
+    validAnswers(record.answers) && validResult(record.result) && record.result.instrument === record.instrument &&
     record.result.instrument_version === record.instrument_version;
+}
+
+// A filled template's values as the page reads and writes them: block → text, {field: text} or
+// [{column: text}]; ids as the template's own, texts as long as a teacher may type (the Word writer
+// says its own, lower, limit before it is asked).
+const VALUE_TEXT = 100_000;
+const valueText = text(VALUE_TEXT);
+const cells = (v) => isPlainObject(v) && Object.keys(v).length <= 100 &&
+  Object.entries(v).every(([k, x]) => ITEM.test(k) && valueText(x));
+const blockValue = (v) => valueText(v) || cells(v) || list(cells, 1000)(v);
+
+export function validValues(values) {
+  return isPlainObject(values) && Object.keys(values).length <= 200 &&
+    Object.entries(values).every(([k, v]) => ITEM.test(k) && blockValue(v));
+}
+
+// One named copy of a filled template: its name (any text a teacher types, without line breaks), values,
+// when it was last changed, and the result it was started from.
+export function validCopy(name, copy) {
+  return typeof name === "string" && name.length > 0 && name.length <= 200 && !/[\r\n]/.test(name) &&
+    isPlainObject(copy) && validValues(copy.values) &&
+    (copy.updated === null || copy.updated === undefined || isTimestamp(copy.updated)) &&
+    (copy.prefill === undefined || validValues(copy.prefill));
 }

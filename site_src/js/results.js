@@ -3,6 +3,7 @@
 // Each record is drawn on its own: one that cannot be drawn (damaged, or saved by hand or by another
 // version) says so in one line and can still be exported and deleted.
 
+import { calendarControl } from "./calendar.js";
 import { trendChart } from "./chart.js";
 import { h } from "./dom.js";
 import { formatNumber, localDate, localDateTime } from "./numbers.js";
@@ -79,6 +80,7 @@ class ResultsPage {
     this.catalogue = fetch(new URL("../instruments/index.json", import.meta.url)).then((r) => r.json())
       .then((list) => new Map(list.map((i) => [i.id, i])));
     this.instruments = new Map(); // id → the compiled instrument (a promise; null when it cannot be had)
+    document.addEventListener("kasibi:restored", () => this.render());
     this.render();
   }
 
@@ -149,6 +151,7 @@ class ResultsPage {
     try {
       renderResult(body, this.t, relinked(record.result, instrument),
         { actions: this.reportActions(body, record.result, dayTime(record.completed_at)), date: dayTime(record.completed_at) });
+      body.append(calendarControl(record));
     } catch {
       body.replaceChildren(h("p", { class: "kasibi-note" }, this.t("results.broken", { date: day(record.completed_at) })));
     }

@@ -4,6 +4,8 @@
 //                                      completed_at, answers, result}]}
 //   kasibi:v1:doc:<template id>    → {format, template_version, current, copies: {name: {values, updated, prefill?}}}
 //   kasibi:v1:prefill:<template id> → {format, created_at, data} (a result handed to a template page)
+//   kasibi:v1:seen:<name>          → when this browser was shown a one-time note (install.js): not a record
+//   kasibi:v1:backup               → {format, made_at, reminded_at} (when this device last made a backup file)
 // On a shared computer (kasibi:v1:device = "shared") the records live in sessionStorage: they go
 // when the tab is closed. Otherwise they live in localStorage.
 //
@@ -24,6 +26,8 @@ const SITE = "kasibi:"; // every key this site writes starts so
 const PREFIX = `${SITE}v1:`;
 const HISTORY = `${PREFIX}history`;
 const DEVICE = `${PREFIX}device`; // "shared" while the teacher says this is a shared computer
+const SEEN = `${PREFIX}seen:`;
+const isRecord = (key) => key.startsWith(SITE) && key !== DEVICE && !key.startsWith(SEEN);
 
 // A storage area that can be read, or null; availability never depends on a write succeeding.
 function readable(name) {
@@ -45,6 +49,13 @@ export const available = area !== null;
 
 export function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+// object[key] = value as an own property, whatever the key: a copy the teacher names "__proto__" is a
+// copy like any other (a plain assignment would set the prototype, and the copy would vanish from JSON).
+export function putOwn(object, key, value) {
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  return value;
 }
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -296,7 +307,7 @@ function changeDocument(templateId, version, change) {
 // Write one copy ({values, updated, prefill?}); `open` also makes it the copy shown on the next visit.
 export function saveCopy(templateId, version, name, copy, open = false) {
   return changeDocument(templateId, version, (record) => {
-    record.copies[name] = copy;
+    putOwn(record.copies, name, copy);
     if (open || !record.current) record.current = name;
   });
 }
@@ -326,10 +337,64 @@ export function watchDocument(templateId, changed) {
   });
 }
 
+// Everything a backup file carries, as this device keeps it: saved results, drafts and filled templates
+// (only records that read; a damaged or newer one stays where it is and is not in the file).
+export function everything() {
+  const drafts = {};
+  const documents = {};
+  for (const key of area ? Object.keys(area) : []) {
+    const [kind, id] = key.slice(PREFIX.length).split(":");
+    if (!key.startsWith(PREFIX) || !id) continue;
+    if (kind === "draft") {
+      const loaded = loadRecord(key, id, fitsDraft(id));
+      if (loaded.status === "ok") putOwn(drafts, id, loaded.record);
+    } else if (kind === "doc") {
+      const loaded = loadRecord(key, id, fitsDocument);
+      if (loaded.status === "ok") putOwn(documents, id, loaded.record);
+    }
+  }
+  return { results: loadHistory().records, drafts, documents };
+}
+
+// Writes a restore all at once: {results, drafts: {id: record}, documents: {id: record}}. When any write
+// fails (a full storage), every key written is put back as it was and false is returned.
+export function restore({ results, drafts, documents }) {
+  if (!area) return false;
+  const writes = [
+    ...(results ? [[HISTORY, sortedHistory(results)]] : []),
+    ...Object.entries(drafts).map(([id, record]) => [draftKey(id), record]),
+    ...Object.entries(documents).map(([id, record]) => [docKey(id), record]),
+  ];
+  const before = writes.map(([key]) => [key, area.getItem(key)]);
+  try {
+    for (const [key, value] of writes) area.setItem(key, JSON.stringify(value));
+  } catch {
+    for (const [key, raw] of before) {
+      if (raw === null) area.removeItem(key);
+      else area.setItem(key, raw);
+    }
+    return false;
+  }
+  for (const [key] of writes) setProblem(key, null);
+  known.clear();
+  return true;
+}
+
+// When this device last made a backup file, and last reminded the teacher to: {made_at?, reminded_at?}.
+const BACKUP = `${PREFIX}backup`;
+export function backupState() {
+  const data = parsed(area?.getItem(BACKUP) ?? null);
+  return isPlainObject(data) ? data : {};
+}
+
+export function noteBackup(change) {
+  return area ? write(BACKUP, { ...backupState(), ...change, format: FORMAT }) : false;
+}
+
 // Everything this site keeps on this device, in both storage areas.
 function siteKeys() {
   return [persistent, session].filter(Boolean).flatMap((store) =>
-    Object.keys(store).filter((key) => key.startsWith(SITE) && key !== DEVICE).map((key) => [store, key]));
+    Object.keys(store).filter(isRecord).map((key) => [store, key]));
 }
 
 // Counts by kind: results (saved records), drafts, documents and their copies, prefills, corrupt, other.
@@ -344,6 +409,7 @@ export function inventory() {
       counts.documents += 1;
       counts.copies += isPlainObject(data?.copies) ? Object.keys(data.copies).length : 1;
     } else if (kind === "prefill") counts.prefills += 1;
+    else if (key === BACKUP) continue; // a date, not the teacher's data
     else if (kind === "corrupt") counts.corrupt += 1;
     else counts.other += 1;
   }
@@ -363,7 +429,7 @@ export function deleteEverything() {
 export function setShared(on) {
   if (!persistent || !session || on === shared) return on === shared;
   const [from, to] = on ? [persistent, session] : [session, persistent];
-  const keys = Object.keys(from).filter((key) => key.startsWith(SITE) && key !== DEVICE);
+  const keys = Object.keys(from).filter(isRecord);
   try {
     for (const key of keys) to.setItem(key, from.getItem(key));
     if (on) persistent.setItem(DEVICE, "shared");
@@ -374,6 +440,20 @@ export function setShared(on) {
   }
   for (const key of keys) from.removeItem(key);
   return true;
+}
+
+// One-time notes of this browser (kasibi:v1:seen:<name>): kept in localStorage whatever the shared-computer
+// choice, never counted, moved or deleted with the teacher's records. Unwritable storage: the note shows again.
+export function hasSeen(name) {
+  return (persistent?.getItem(`${SEEN}${name}`) ?? null) !== null;
+}
+
+export function markSeen(name) {
+  try {
+    persistent?.setItem(`${SEEN}${name}`, new Date().toISOString());
+  } catch {
+    // full or refused
+  }
 }
 
 // Another tab turned the shared-computer choice on or off: this page's records moved.

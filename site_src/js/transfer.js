@@ -99,8 +99,13 @@ export function parseImport(text, catalogue) {
   } catch {
     throw new ImportError("import.format");
   }
-  if (!Array.isArray(data.records) || data.records.length > MAX_RECORDS) throw new ImportError("import.not_ours");
-  data.records.forEach((record, index) => {
+  return checkRecords(data.records, catalogue);
+}
+
+// Saved results from a file, each checked as the report will read it; throws ImportError on the first unsound one.
+export function checkRecords(records, catalogue) {
+  if (!Array.isArray(records) || records.length > MAX_RECORDS) throw new ImportError("import.not_ours");
+  records.forEach((record, index) => {
     const n = index + 1;
     if (isPlainObject(record) && !(isTimestamp(record.completed_at) && plausibleDate(record.completed_at))) {
       throw new ImportError("import.bad_date", { n, date: String(record.completed_at).slice(0, 40) });
@@ -109,7 +114,7 @@ export function parseImport(text, catalogue) {
       throw new ImportError("import.bad_record", { n });
     }
   });
-  return data.records;
+  return records;
 }
 
 // "abc" → "abc-2" (or -3, …): the first id of that stem not yet taken.
