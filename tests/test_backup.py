@@ -254,10 +254,13 @@ def test_a_copy_named_proto_keeps_what_is_typed_in_it(browser, serve):
     context.close()
 
 
-def test_the_at_risk_notice_under_safari_once_a_week_and_never_where_storage_is_persisted(device, tmp_path):
+def test_the_at_risk_notice_under_safari_once_a_week_and_never_where_storage_is_persisted(device, everything):
     safari = device(user_agent=SAFARI)
     safari.clock.install(time=datetime(2026, 12, 7, 9, tzinfo=UTC))
     safari.reload()
+    safari.wait_for_selector("[data-backup-checked]")
+    assert safari.locator("[data-backup-reminder]").count() == 0  # nothing kept yet: nothing to lose
+    plant(safari, everything)
     safari.wait_for_selector("[data-backup-reminder]")
     assert "әлі жасалмаған" in safari.inner_text("[data-backup-reminder]")
     safari.clock.set_fixed_time(datetime(2026, 12, 10, 9, tzinfo=UTC))
@@ -273,7 +276,7 @@ def test_the_at_risk_notice_under_safari_once_a_week_and_never_where_storage_is_
     # change that here), so the browser's answer is given as a browser that granted it would give it.
     kept = device()
     kept.context.add_init_script("StorageManager.prototype.persisted = async () => true")
-    kept.reload()
+    plant(kept, everything)
     kept.wait_for_selector("[data-backup-checked]")
     assert kept.evaluate("navigator.storage.persisted()") is True
     assert kept.locator("[data-backup-reminder]").count() == 0
