@@ -2,8 +2,9 @@
 
 Everything it does is delegated: ``schema`` and ``template_schema`` validate and compile the
 data, ``render`` draws forms, ``i18n`` provides the interface strings, ``publish`` lists the
-files to add, ``offline`` strips CDN fallbacks. The plugin only decides *when* (which build hook)
-and *where* in MkDocs (files, pages, theme) each of those happens.
+files to add (``app_manifest`` the app's manifest and icons), ``offline`` strips CDN fallbacks.
+The plugin only decides *when* (which build hook) and *where* in MkDocs (files, pages, theme)
+each of those happens.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import browser, publish, stdlib
+from . import app_manifest, browser, publish, stdlib
 from .blocks.placeholder import PLACEHOLDER
 from .bundle import Bundle, ReleaseError
 from .checker import ValidationError
@@ -87,6 +88,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             "version": self.bundle.label,
             "bundle": self.bundle.root,
             "ui": self.catalogue.ui,  # the theme's own pages (404, notices) speak the catalogue's language
+            "app": app_manifest.page_links(),  # every page names the manifest, its iOS icon and theme colours
         }
         for name in sorted(p.name for p in (site_src / "css").glob("*.css")):
             config.extra_css.append(self.bundle.path("css", name))
@@ -154,7 +156,13 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                 self.pages,
                 self._cache(config),
             )
-        except SnapshotError as error:
+            published += app_manifest.app_files(
+                Path(config.docs_dir) / config.theme["favicon"],
+                self.catalogue,
+                Path(config.config_file_path).parent / "node_modules",
+                self._cache(config),
+            )
+        except (SnapshotError, app_manifest.AppIconError) as error:
             raise PluginError(str(error)) from None
         for item in published:
             if item.source:

@@ -25,6 +25,7 @@ MODULE_SCRIPTS = (
     "device.js",
     "offline.js",
     "theme-fixes.js",
+    "install.js",
 )
 CLASSIC_SCRIPTS = ("file-notice.js",)  # module scripts do not run from file://; this one must
 SERVICE_WORKER = "sw.js"
