@@ -1,6 +1,7 @@
 """Command line: ``python -m generator validate|score|build|release``.
 
-validate                          check every instrument and template: file:line: field: message
+validate                          check every instrument, template and the attestation checklist:
+                                  file:line: field: message
 score INSTRUMENT ANSWERS.json     score one answers file in CPython and print the result
 score RESULTS.json                recompute every result of an exported file; report any mismatch
 build [mkdocs build options]      build the site (MkDocs with this project's plugin)
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from .browser import aggregate, engine
 from .checker import ValidationError
+from .checklist import load_checklist
 from .i18n import load_catalogue
 from .release import make_release
 from .schema import load_folder, load_instrument
@@ -44,6 +46,14 @@ def _validate(args: argparse.Namespace) -> int:
             problems += error.problems
             continue
         print(f"{len(loaded)} {what}(s) valid: {', '.join(loaded)}")
+    # The checklist names instruments and templates by id: the files' names, whether or not they are valid.
+    ids = {folder: {path.stem for path in Path(folder).glob("*.yml")} for folder in (args.assessments, args.templates)}
+    try:
+        checklist = load_checklist(Path(args.checklist), ids[args.assessments], ids[args.templates])
+    except ValidationError as error:
+        problems += error.problems
+    else:
+        print(f"checklist valid: {len(checklist['items'])} item(s) for {len(checklist['categories'])} categories")
     if problems:
         print("\n".join(map(str, problems)), file=sys.stderr)
         print(f"{len(problems)} problem(s)", file=sys.stderr)
@@ -248,10 +258,11 @@ def _aggregate(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check every instrument and template file")
+    validate = commands.add_parser("validate", help="check every instrument, template and the attestation checklist")
     validate.add_argument("--assessments", default="assessments")
     validate.add_argument("--templates", default="templates")
     validate.add_argument("--site-src", default="site_src")
+    validate.add_argument("--checklist", default="attestation/checklist.yml")
     validate.set_defaults(run=_validate)
     score = commands.add_parser("score", help="score answers, or recompute an exported results file, in CPython")
     score.add_argument("instrument", help="an instrument YAML file, or an exported results file")

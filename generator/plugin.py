@@ -32,11 +32,19 @@ from . import app_manifest, browser, publish, stdlib
 from .blocks.placeholder import PLACEHOLDER
 from .bundle import Bundle, ReleaseError
 from .checker import ValidationError
+from .checklist import load_checklist
 from .compress import compress_site
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .offline import OfflinePatchError, make_offline
 from .page_scripts import UnknownScriptError, check_scripts
-from .render import render_catalogue, render_instrument, render_results, render_school, render_template
+from .render import (
+    render_catalogue,
+    render_instrument,
+    render_portfolio,
+    render_results,
+    render_school,
+    render_template,
+)
 from .runtime import RuntimeMissingError, runtime_files
 from .schema import load_folder
 from .search_index import prepare_search
@@ -46,12 +54,14 @@ from .template_schema import load_templates
 FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
 FORM_PAGE_BOOST = 0.25
 UNREAD_BLOCK = re.compile(r"^<p>///[ \t]*[a-z][^\n<]*", re.MULTILINE)
-ONCE_PER_PAGE = ("instrument", "template", "my-results", "school")
+HEADING = re.compile(r"<h([1-6])[\s>]")
+ONCE_PER_PAGE = ("instrument", "template", "my-results", "school", "portfolio")
 
 
 class KasibiConfig(base.Config):
     assessments = c.Dir(exists=True, default="assessments")
     templates = c.Dir(exists=True, default="templates")
+    attestation = c.Dir(exists=True, default="attestation")  # checklist.yml: what each category's pack holds
     site_src = c.Dir(exists=True, default="site_src")
     pyodide = c.Type(str, default="node_modules/pyodide")
     version = c.Optional(c.Type(str))  # the release; default: pyproject.toml's, or $KASIBI_VERSION
@@ -64,6 +74,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         self.bundle: Bundle | None = None
         self.instruments: dict[str, dict] = {}
         self.templates: dict[str, dict] = {}
+        self.checklist: dict = {}
         self._theme_dir: str | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -125,9 +136,11 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         try:
             self.instruments = load_folder(Path(self.config.assessments), lang, link, pages)
             self.templates = load_templates(Path(self.config.templates), self.catalogue.ui, lang)
+            checklist = Path(self.config.attestation) / "checklist.yml"
+            self.checklist = load_checklist(checklist, self.instruments, self.templates)
             runtime = runtime_files(Path(config.config_file_path).parent / self.config.pyodide)
         except ValidationError as error:
-            raise PluginError(f"invalid instruments or templates:\n{error}") from None
+            raise PluginError(f"invalid instruments, templates or checklist:\n{error}") from None
         except RuntimeMissingError as error:
             raise PluginError(str(error)) from None
         # Catalogues and buttons link to each instrument's and template's page: each needs one.
@@ -155,6 +168,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                 self.catalogue.ui,
                 self.pages,
                 self._cache(config),
+                self.checklist,
             )
             published += app_manifest.app_files(
                 Path(config.docs_dir) / config.theme["favicon"],
@@ -203,8 +217,14 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                 return render_results(self.catalogue)
             if kind == "school":
                 return render_school(self.catalogue)
+            if kind == "portfolio":
+                src = self.bundle.path("attestation", "checklist.json")
+                return render_portfolio(self.checklist, self.catalogue, src)
             if kind in ("instrument-list", "template-list"):
-                return render_catalogue(self._catalogue_entries(kind, page), self.catalogue)
+                # Cards are headings one level below the heading the list sits under (h1 → h2): never a skipped level.
+                above = HEADING.findall(html, 0, match.start())
+                level = min(int(above[-1]) + 1 if above else 2, 6)
+                return render_catalogue(self._catalogue_entries(kind, page), self.catalogue, level)
             data = self.templates if kind == "template" else self.instruments
             if block_id not in data:
                 known = ", ".join(sorted(data)) or "none"

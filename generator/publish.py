@@ -26,6 +26,7 @@ MODULE_SCRIPTS = (
     "offline.js",
     "theme-fixes.js",
     "install.js",
+    "portfolio.js",
 )
 CLASSIC_SCRIPTS = ("file-notice.js",)  # module scripts do not run from file://; this one must
 SERVICE_WORKER = "sw.js"
@@ -52,15 +53,18 @@ def site_files(
     ui: dict[str, str],
     pages: dict[str, str],
     cache: Path | None = None,
+    checklist: dict | None = None,
 ) -> list[SiteFile]:
     """Every file the generator publishes; ``pages`` maps page keys to their site URLs; ``cache`` keeps the
-    start-up snapshot between builds."""
+    start-up snapshot between builds; ``checklist`` is the compiled attestation checklist."""
     out = [SiteFile(bundle.path("instruments", f"{i}.json"), _json(data)) for i, data in instruments.items()]
     # The results page reads this list to recognise imported results and to link back.
     index = [
         {"id": i["id"], "title": i["title"], "version": i["version"], "kind": i["kind"]} for i in instruments.values()
     ]
     out.append(SiteFile(bundle.path("instruments", "index.json"), _json(index)))
+    if checklist:  # the attestation page reads it
+        out.append(SiteFile(bundle.path("attestation", "checklist.json"), _json(checklist)))
     for template_id, template in templates.items():
         out.append(SiteFile(bundle.path("templates", f"{template_id}.json"), _json(template)))
         # Blank Word files are written by the same writer the browser uses for filled copies.

@@ -44,6 +44,12 @@ def render_results(catalogue: Catalogue) -> str:
     return template.render(ui=catalogue.ui)
 
 
+def render_portfolio(checklist: dict[str, Any], catalogue: Catalogue, src: str) -> str:
+    """The attestation page's choices and the frame of its checklist; ``src`` is the compiled checklist's site path."""
+    template = _environment().get_template("portfolio.html")
+    return template.render(ui=catalogue.ui, categories=checklist["categories"], src=src)
+
+
 def render_school(catalogue: Catalogue) -> str:
     """The frame of the school summary page; the browser reads the teachers' files and draws the report."""
     return _environment().get_template("school.html").render(ui=catalogue.ui)
@@ -58,6 +64,7 @@ def render_template(template: dict[str, Any], catalogue: Catalogue, src: str, bl
     return page.render(d=template, ui=catalogue.ui, src=src, blank=blank, has_example=has_example, **limits)
 
 
-def render_catalogue(entries: list[dict[str, Any]], catalogue: Catalogue) -> str:
-    """A table of instruments or templates: ``entries`` carry title, summary, href, facts and optional docx."""
-    return _environment().get_template("catalogue.html").render(entries=entries, ui=catalogue.ui)
+def render_catalogue(entries: list[dict[str, Any]], catalogue: Catalogue, level: int = 2) -> str:
+    """A table of instruments or templates: ``entries`` carry title, summary, href, facts and optional docx;
+    ``level`` is the cards' heading level (one below the heading the list sits under)."""
+    return _environment().get_template("catalogue.html").render(entries=entries, ui=catalogue.ui, level=level)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -84,6 +85,13 @@ def release(archive: Path) -> Iterator[Path]:
     [folder] = [p for p in unpacked.iterdir() if p.is_dir()]
     yield folder
     shutil.rmtree(unpacked)
+
+
+@pytest.fixture(scope="session")
+def instruments(site_dir: Path) -> dict[str, dict]:
+    """The compiled instruments as the built site publishes them (a module may define its own)."""
+    folder = next(site_dir.glob("assets/kasibi-*/instruments"))
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json") if p.stem != "index"}
 
 
 @pytest.fixture(scope="session")

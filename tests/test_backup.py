@@ -37,13 +37,6 @@ def copy_of(values: dict, updated: str = "2026-11-02T08:00:00.000Z") -> dict:
     return {"values": values, "updated": updated}
 
 
-@pytest.fixture(scope="module")
-def instruments(site_dir: Path) -> dict[str, dict]:
-    """The compiled instruments as the built site publishes them."""
-    folder = next(site_dir.glob("assets/kasibi-*/instruments"))
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json") if p.stem != "index"}
-
-
 @pytest.fixture
 def device(browser, serve):
     """My results in a fresh browser profile (another device), storage empty; no engine needed."""
@@ -65,11 +58,12 @@ def device(browser, serve):
         context.close()
 
 
-def plant(page, records: dict) -> None:
+def plant(page, records: dict, ready: str = "[data-backup-download]") -> None:
+    """Records written straight into storage, then the page opened again until `ready` shows."""
     texts = {key: json.dumps(value, ensure_ascii=False) for key, value in records.items()}
     page.evaluate("r => Object.entries(r).forEach(([k, v]) => localStorage.setItem(k, v))", texts)
     page.reload()
-    page.wait_for_selector("[data-backup-download]")
+    page.wait_for_selector(ready)
 
 
 def backup(page, tmp_path: Path) -> Path:

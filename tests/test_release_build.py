@@ -17,7 +17,7 @@ from conftest import ROOT
 
 from generator.release import content_security_policy, make_release
 
-COPIED = ("assessments", "docs", "generator", "includes", "release", "site_src", "templates")
+COPIED = ("assessments", "attestation", "docs", "generator", "includes", "release", "site_src", "templates")
 
 
 def project_copy(folder: Path) -> Path:

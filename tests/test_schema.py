@@ -183,7 +183,16 @@ def test_cli_validate_reports_problems_without_traceback(tmp_path):
 
 def test_malformed_instrument_stops_the_build_without_traceback(tmp_path):
     # The project as it is, but for a broken instrument in its own assessments folder.
-    for name in ("mkdocs.yml", "pyproject.toml", "docs", "site_src", "templates", "includes", "node_modules"):
+    for name in (
+        "mkdocs.yml",
+        "pyproject.toml",
+        "docs",
+        "site_src",
+        "templates",
+        "attestation",
+        "includes",
+        "node_modules",
+    ):
         (tmp_path / name).symlink_to(ROOT / name)
     folder = tmp_path / "assessments"
     folder.mkdir()
@@ -308,7 +317,16 @@ def test_every_data_file_names_its_schema_for_editors():
 
 def page_project(tmp_path: Path, page: str) -> Path:
     """The project as it is, but for a copy of docs/ whose first page (index.md) ends with ``page``."""
-    for name in ("mkdocs.yml", "pyproject.toml", "site_src", "assessments", "templates", "includes", "node_modules"):
+    for name in (
+        "mkdocs.yml",
+        "pyproject.toml",
+        "site_src",
+        "assessments",
+        "templates",
+        "attestation",
+        "includes",
+        "node_modules",
+    ):
         (tmp_path / name).symlink_to(ROOT / name)
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     index = tmp_path / "docs" / "index.md"

@@ -25,10 +25,9 @@ const own = (object, key) => (Object.hasOwn(object, key) ? object[key] : undefin
 const known = (kind) => new Set(Object.keys(BUILD.pages).filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1)));
 
 export function backupFile() {
-  const { results, drafts, documents } = store.everything();
   return {
     kind: BACKUP_KIND, format: BACKUP_FORMAT, made_at: new Date().toISOString(), site_version: BUILD.version,
-    about: t("backup.about"), results, drafts, documents,
+    about: t("backup.about"), ...store.everything(),
   };
 }
 
@@ -81,6 +80,26 @@ function checkDocuments(documents, templates) {
   return checked;
 }
 
+// The attestation page's choices: category ids of the route sheets, school years, short texts.
+export const CATEGORIES = ["pedagog", "moderator", "sarapshy", "zertteushi", "sheber"];
+const CHOICES = { held: "category", sought: "category", from: "year", to: "year", teacher: "text", school: "text", subject: "text" };
+
+export function checkAttestation(choices) {
+  if (choices === null || choices === undefined) return null;
+  if (!store.isPlainObject(choices)) refuse("attestation", "—");
+  const checked = {};
+  for (const [name, kind] of Object.entries(CHOICES)) {
+    const value = choices[name];
+    if (value === undefined || value === "") continue;
+    const fits = kind === "category" ? CATEGORIES.includes(value)
+      : kind === "year" ? Number.isInteger(value) && value >= 2000 && value <= 2100
+        : typeof value === "string" && value.length <= 300;
+    if (!fits) refuse("attestation", name);
+    checked[name] = value;
+  }
+  return checked;
+}
+
 // The whole file, checked: {results, drafts, documents}. A results export (kasibi-results) restores its results.
 export function parseBackup(text, instruments, templates = known("template")) {
   let data;
@@ -92,11 +111,14 @@ export function parseBackup(text, instruments, templates = known("template")) {
   if (!store.isPlainObject(data) || ![BACKUP_KIND, RESULTS_KIND].includes(data.kind)) throw new ImportError("backup.not_ours");
   if (!Number.isInteger(data.format) || data.format < 1) throw new ImportError("backup.not_ours");
   if (data.format > (data.kind === BACKUP_KIND ? BACKUP_FORMAT : store.FORMAT)) throw new ImportError("import.format");
-  if (data.kind === RESULTS_KIND) return { results: checkRecords(data.records, instruments), drafts: {}, documents: {} };
+  if (data.kind === RESULTS_KIND) {
+    return { results: checkRecords(data.records, instruments), drafts: {}, documents: {}, attestation: null };
+  }
   return {
     results: checkRecords(data.results, instruments),
     drafts: checkDrafts(data.drafts, instruments),
     documents: checkDocuments(data.documents, templates),
+    attestation: checkAttestation(data.attestation),
   };
 }
 
@@ -142,7 +164,10 @@ export function planRestore(device, file) {
     if (added) store.putOwn(documents, id, record);
     counts.copies += added;
   }
-  return { write: { results: results.added ? results.records : null, drafts, documents }, counts, renamed };
+  // The attestation choices come with the file only to a device that has made none.
+  const attestation = file.attestation && !device.attestation ? file.attestation : null;
+  const write = { results: results.added ? results.records : null, drafts, documents, attestation };
+  return { write, counts: { ...counts, attestation: attestation ? 1 : 0 }, renamed };
 }
 
 async function templateTitle(id) {
@@ -154,7 +179,7 @@ async function templateTitle(id) {
 }
 
 async function report(status, { counts, renamed }) {
-  const nothing = !counts.results && !counts.drafts && !counts.copies;
+  const nothing = !counts.results && !counts.drafts && !counts.copies && !counts.attestation;
   const titles = await Promise.all(renamed.map((r) => templateTitle(r.template)));
   status.replaceChildren(
     h("p", null, t(nothing ? "backup.nothing_new" : "backup.restored", counts)),

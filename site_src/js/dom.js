@@ -20,3 +20,22 @@ export function h(tag, attrs, ...children) {
 export function svg(tag, attrs, ...children) {
   return build(document.createElementNS(SVG, tag), attrs, children);
 }
+
+// A box that scrolls sideways (a table wider than a phone) is a named group and, while it scrolls, a tab stop: the
+// keyboard reaches it and scrolls it with the arrow keys. A box that fits the page is no tab stop.
+let sizes;
+export function keyboardScroll(box, name) {
+  sizes ??= new ResizeObserver((entries) => {
+    for (const { target } of entries) target.tabIndex = target.scrollWidth > target.clientWidth ? 0 : -1;
+  });
+  box.setAttribute("role", "group");
+  box.setAttribute("aria-label", name);
+  box.tabIndex = 0; // until it is measured
+  sizes.observe(box);
+  return box;
+}
+
+// A table drawn by a script, in the box Material puts a page's tables in (it scrolls sideways when the table is wide).
+export function scrollBox(name, table) {
+  return keyboardScroll(h("div", { class: "md-typeset__scrollwrap" }, h("div", { class: "md-typeset__table" }, table)), name);
+}

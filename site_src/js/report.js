@@ -3,7 +3,7 @@
 // everything is built as DOM text, so no text from a result is ever parsed as markup.
 
 import { barChart, ladderChart, radarChart } from "./chart.js";
-import { h } from "./dom.js";
+import { h, scrollBox } from "./dom.js";
 import { formatDelta, formatNumber } from "./numbers.js";
 import { siteUrl } from "./paths.js";
 import { isSitePage } from "./record-check.js";
@@ -107,7 +107,7 @@ function profile(t, result) {
   return [
     h("h3", null, t("result.profile")),
     chart,
-    h("table", { "data-profile": "" },
+    scrollBox(t("result.profile"), h("table", { "data-profile": "", "aria-label": t("result.profile") },
       h("thead", null, h("tr", null, h("th", { scope: "col" }, t("compare.scale")), h("th", { scope: "col" }, t("result.col_band")),
         h("th", { scope: "col" }, t("result.col_value")), h("th", { scope: "col" }, t("result.col_guide")))),
       h("tbody", null, result.scales.map((scale) => h("tr", { "data-scale": scale.id },
@@ -117,7 +117,7 @@ function profile(t, result) {
         h("td", { class: "kasibi-profile__value" }, `${formatNumber(scale.value)} / ${formatNumber(scale.max)}`),
         h("td", null, guideLink(t, scale.guide)),
       ))),
-    ),
+    )),
   ];
 }
 
@@ -196,7 +196,7 @@ export function renderComparison(t, comparison, earlierDate) {
   return h("section", { class: "kasibi-compare", "data-compare": "" },
     h("h3", null, t("compare.title", { date: earlierDate })),
     comparison.same_version ? null : h("p", { class: "kasibi-note" }, t("compare.other_version")),
-    h("table", null,
+    scrollBox(t("compare.title", { date: earlierDate }), h("table", { "aria-label": t("compare.title", { date: earlierDate }) },
       h("thead", null, h("tr", null, h("th", null, t("compare.scale")), h("th", null, t("compare.before")),
         h("th", null, t("compare.after")), h("th", null, t("compare.change")))),
       h("tbody", null, comparison.changes.map((c) => h("tr", { "data-direction": c.direction },
@@ -205,7 +205,7 @@ export function renderComparison(t, comparison, earlierDate) {
         h("td", null, `${c.after_band} (${formatNumber(c.after)})`),
         h("td", null, `${arrow[c.direction]} ${formatDelta(c.delta)}`),
       ))),
-    ),
+    )),
     h("p", null, comparison.rose.length || comparison.fell.length
       ? t("compare.summary", { rose: comparison.rose.length, fell: comparison.fell.length })
       : t("compare.unchanged")),

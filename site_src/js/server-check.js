@@ -4,7 +4,7 @@
 
 import { BUILD } from "./build.js";
 import { UI as RU } from "./build-ru.js";
-import { h } from "./dom.js";
+import { h, scrollBox } from "./dom.js";
 import { register } from "./offline.js";
 import { runtimeUrl, siteRoot, version } from "./paths.js";
 import { fill, t } from "./strings.js";
@@ -249,9 +249,11 @@ function row(check) {
 async function runAll(root) {
   const summary = h("p", { "data-summary": "", role: "status" }, both("check.waiting"));
   const rows = new Map(CHECKS.map((check) => [check, row(check)]));
-  root.replaceChildren(summary, h("table", null,
+  // on a phone the table scrolls sideways in a named box the keyboard can reach and scroll
+  const name = `${t("check.table")} / ${fill(RU, "check.table")}`;
+  root.replaceChildren(summary, scrollBox(name, h("table", { "aria-label": name },
     h("thead", null, h("tr", null, h("th", null, both("check.column.check")), h("th", null, both("check.column.result")))),
-    h("tbody", null, [...rows.values()].map((r) => r.tr))));
+    h("tbody", null, [...rows.values()].map((r) => r.tr)))));
   const done = new Map();
   const run = (check) => {
     if (!done.has(check)) {

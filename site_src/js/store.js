@@ -6,6 +6,7 @@
 //   kasibi:v1:prefill:<template id> → {format, created_at, data} (a result handed to a template page)
 //   kasibi:v1:seen:<name>          → when this browser was shown a one-time note (install.js): not a record
 //   kasibi:v1:backup               → {format, made_at, reminded_at} (when this device last made a backup file)
+//   kasibi:v1:attestation          → {format, held, sought, from, to, teacher, school, subject} (the attestation page)
 // On a shared computer (kasibi:v1:device = "shared") the records live in sessionStorage: they go
 // when the tab is closed. Otherwise they live in localStorage.
 //
@@ -353,15 +354,16 @@ export function everything() {
       if (loaded.status === "ok") putOwn(documents, id, loaded.record);
     }
   }
-  return { results: loadHistory().records, drafts, documents };
+  return { results: loadHistory().records, drafts, documents, attestation: loadAttestation() };
 }
 
 // Writes a restore all at once: {results, drafts: {id: record}, documents: {id: record}}. When any write
 // fails (a full storage), every key written is put back as it was and false is returned.
-export function restore({ results, drafts, documents }) {
+export function restore({ results, drafts, documents, attestation = null }) {
   if (!area) return false;
   const writes = [
     ...(results ? [[HISTORY, sortedHistory(results)]] : []),
+    ...(attestation ? [[ATTESTATION, { ...attestation, format: FORMAT }]] : []),
     ...Object.entries(drafts).map(([id, record]) => [draftKey(id), record]),
     ...Object.entries(documents).map(([id, record]) => [docKey(id), record]),
   ];
@@ -378,6 +380,17 @@ export function restore({ results, drafts, documents }) {
   for (const [key] of writes) setProblem(key, null);
   known.clear();
   return true;
+}
+
+// The attestation page's choices: the category held and sought, the period, the cover's texts (null: none yet).
+const ATTESTATION = `${PREFIX}attestation`;
+export function loadAttestation() {
+  const loaded = loadRecord(ATTESTATION, "attestation", isPlainObject);
+  return loaded.status === "ok" ? loaded.record : null;
+}
+
+export function saveAttestation(choices) {
+  return update(ATTESTATION, "attestation", isPlainObject, () => ({ ...choices, format: FORMAT }));
 }
 
 // When this device last made a backup file, and last reminded the teacher to: {made_at?, reminded_at?}.

@@ -1,0 +1,80 @@
+"""axe-core finds nothing on any built page, on a phone (390 px) and a desktop (1280 px), in the light and the dark
+scheme; from the keyboard, Tab reaches a wide table on a phone and the arrow keys scroll it.
+
+States only a teacher's data reaches are audited where that data is made: a filled self-assessment and its report
+(test_e2e.py, test_instruments_e2e.py), saved reports in both schemes (test_looks_numbers.py), the school summary
+(test_school_e2e.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+WIDTHS = {"phone": 390, "desktop": 1280}
+SCHEMES = {"light": "default", "dark": "slate"}  # the computer's setting → Material's palette
+# The dark scheme is the same page in other colours (the palette follows the computer's setting, so even the toggle
+# shown is the same): there axe runs the rules that read colours; every other rule runs on the light page.
+RULES = {
+    "light": "{resultTypes: ['violations']}",
+    "dark": "{resultTypes: ['violations'], runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}}",
+}
+PARTS = 2  # each width and scheme in this many runs over the pages, which pytest-xdist spreads over its processes
+
+
+def built_pages(site: Path) -> list[str]:
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+
+
+@pytest.mark.parametrize("part", range(PARTS), ids=lambda n: f"{n + 1}of{PARTS}")
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_nothing_on_any_page(browser, serve, site_dir, width, scheme, part):
+    server = serve()
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 800}, color_scheme=scheme)
+    # The pages as a teacher first sees them: the engine is not needed (and would cost the run a CPU each page).
+    context.route("**/assets/pyodide-*/**", lambda route: route.abort())
+    page = context.new_page()
+    pages = built_pages(site_dir)[part::PARTS]
+    found = []
+    for path in pages:
+        page.goto(server.url(path))
+        assert page.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[scheme], path
+        page.add_script_tag(path=str(AXE))
+        for v in page.evaluate(f"axe.run(document, {RULES[scheme]})")["violations"]:
+            nodes = [(n["target"], n["any"][0]["message"] if n["any"] else "") for n in v["nodes"]]
+            found.append(f"{path}: {v['id']} ({v['impact']}) ×{len(nodes)} {nodes[:3]}")
+    context.close()
+    assert len(pages) > 30
+    assert found == [], "\n".join(found)
+
+
+def test_the_keyboard_reaches_a_wide_table_on_a_phone_and_scrolls_it(browser, serve):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(serve().url("model/vertical.html"))
+    name = re.compile(r"^3-кесте\. ")  # the table and its scrolling box are named by the table's caption line
+    assert page.get_by_role("table", name=name).count() == 1
+    box = page.get_by_role("group", name=name)
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth + 100")  # six columns do not fit a phone
+    page.locator("p > strong", has_text=name).click()  # on the caption line: Tab goes on from there
+    page.keyboard.press("Tab")
+    assert box.evaluate("b => b === document.activeElement")
+    assert box.evaluate("b => b.scrollLeft") == 0
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.activeElement.scrollLeft > 0")
+    context.close()
+
+
+def test_a_table_that_fits_is_no_tab_stop(browser, serve):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(serve().url("concept/talis.html"))
+    boxes = page.locator(".md-typeset__scrollwrap")
+    assert boxes.count() >= 2
+    assert boxes.evaluate_all("bs => bs.map(b => [b.tabIndex, b.scrollWidth > b.clientWidth])") == [[-1, False]] * boxes.count()
+    context.close()
