@@ -6,11 +6,16 @@ kept on the device and travel in the backup file."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 from test_backup import plant
 from test_faults_import import saved
+from test_school_e2e import pdf_pages
+from test_templates import soffice, to_pdf_text  # noqa: F401 - soffice is a fixture
+
+from generator.browser import engine
 
 CATEGORIES = ("pedagog", "moderator", "sarapshy", "zertteushi", "sheber")
 
@@ -24,7 +29,24 @@ def need(item: dict, category: str) -> int:
     return item["categories"].get(category, 0)
 
 
-def what_it_asks(checklist: dict, category: str, instruments: dict) -> dict:
+@pytest.fixture(scope="module")
+def templates(site_dir: Path) -> dict[str, dict]:
+    folder = next(site_dir.glob("assets/kasibi-*/templates"))
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")}
+
+
+def filled(template: dict, text: str) -> dict:
+    """Values a teacher might type: `text` in the first place the template's first block takes text."""
+    block = template["blocks"][0]
+    if block["type"] == "fields":
+        return {block["id"]: {block["fields"][0]["id"]: text}}
+    if block["type"] == "table":
+        column = next(c for c in block["columns"] if c["type"] in ("line", "text"))
+        return {block["id"]: [{column["id"]: text}]}
+    return {block["id"]: text}
+
+
+def what_it_asks(checklist: dict, category: str, instruments: dict, templates: dict) -> dict:
     """Storage holding exactly what the checklist of `category` asks for; log rows typed as a teacher would
     (the first word of the level and of the kind, as the log's hints suggest)."""
     words = {entry["id"]: entry["words"][0] for entry in checklist["levels"] + checklist["kinds"]}
@@ -38,7 +60,8 @@ def what_it_asks(checklist: dict, category: str, instruments: dict) -> dict:
         elif item["kind"] == "template":
             copies = documents.setdefault(item["ref"], {})
             for k in range(n):
-                copies[f"{item['label'][:40]} {k + 1}"] = {"values": {"filled": "Толтырылды"}, "updated": None}
+                values = filled(templates[item["ref"]], f"{item['label']}: толтырылды")
+                copies[f"{item['label'][:40]} {k + 1}"] = {"values": values, "updated": None}
         else:
             log = documents.setdefault(item["ref"], {}).setdefault("Журнал", {"values": {"log": []}, "updated": None})
             kind = words[item["kinds"][0]] if item["kinds"] else "курс"
@@ -67,7 +90,7 @@ def items(page) -> dict[str, tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
-def test_from_an_empty_device_to_every_item_present(browser, serve, checklist, instruments, category):
+def test_from_an_empty_device_to_every_item_present(browser, serve, checklist, instruments, templates, category):
     context = browser.new_context()
     context.route("**/assets/pyodide-*/**", lambda route: route.abort())
     page = context.new_page()
@@ -84,7 +107,7 @@ def test_from_an_empty_device_to_every_item_present(browser, serve, checklist, i
         response = page.request.get(link)
         assert response.ok, (item_id, link)
         assert "data-instrument-root" in response.text() or "data-template-root" in response.text(), (item_id, link)
-    plant(page, what_it_asks(checklist, category, instruments), ready="[data-portfolio][data-ready]")
+    plant(page, what_it_asks(checklist, category, instruments, templates), ready="[data-portfolio][data-ready]")
     assert page.input_value("[data-portfolio] select[name=category]") == category  # the choice was kept
     full = items(page)
     assert {item_id: status for item_id, (status, _) in full.items() if status != "present"} == {}
@@ -119,4 +142,86 @@ def test_the_choices_are_kept_and_travel_in_the_backup(browser, serve, tmp_path)
         "to": 2025,
         "teacher": "Айгүл Серікқызы",
     }
+    context.close()
+
+
+def log_rows(n: int) -> list[dict]:
+    """`n` achievements as a teacher types them: every level and kind, each with its evidence."""
+    levels = ["мектеп", "аудан", "облыс", "республика", "халықаралық"]
+    kinds = ["курс", "ашық сабақ", "баяндама", "жарияланым", "оқушы олимпиадасы"]
+    return [
+        {
+            "date": f"2024-{1 + k % 12:02d}-{1 + k % 27:02d}",
+            "kind": kinds[k % 5],
+            "level": levels[k % 5],
+            "title": f"Жетістік № {k + 1}",
+            "role": "Баяндамашы",
+            "evidence": f"Сертификат № KZ-{1000 + k}",
+        }
+        for k in range(n)
+    ]
+
+
+@pytest.mark.parametrize("category", ["sarapshy"])
+def test_the_pack_as_word_and_as_a_printed_pdf(
+    browser,
+    serve,
+    checklist,
+    instruments,
+    templates,
+    soffice,  # noqa: F811 - the fixture imported above
+    tmp_path,
+    category,
+):
+    state = what_it_asks(checklist, category, instruments, templates)
+    state["kasibi:v1:doc:achievements-log"]["copies"]["Журнал"]["values"]["log"] = log_rows(30)
+    state["kasibi:v1:attestation"] = {
+        "format": 1,
+        "held": "moderator",
+        "sought": category,
+        "from": 2022,
+        "to": 2026,
+        "teacher": "Айгүл Серікқызы",
+        "school": "№ 12 мектеп",
+        "subject": "Физика",
+    }
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(serve().url("assessments/attestation-prep.html"))
+    plant(page, state, ready="[data-portfolio][data-ready]")
+    parts = page.eval_on_selector_all("[data-pack-part]", "rows => rows.map(r => r.textContent)")
+    assert len(parts) >= 5 and any("Жетістіктер журналы" in p for p in parts)
+    with page.expect_download(timeout=180_000) as download:
+        page.click("[data-portfolio-download=docx]")
+    word = tmp_path / "pack.docx"
+    download.value.save_as(word)
+    assert word.stat().st_size < 2 * 1024 * 1024
+    text = " ".join(to_pdf_text(soffice, [word], tmp_path)["pack"].split())
+    assert "Аттестаттауға арналған жиынтық: Педагог-сарапшы" in text and "Айгүл Серікқызы" in text
+    assert "Кәсіби даму циклі бойынша өзін-өзі бағалау" in text and "Жетістік № 30" in text and "KZ-1029" in text
+    assert "Мазмұны" in text and "Қағаз түрінде тіркелетін құжаттар" in text
+    # Each result in the pack is what the engine gives for its stored answers (here rescored in CPython).
+    for record in state["kasibi:v1:history"]["records"]:
+        rescored = engine.score(instruments[record["instrument"]], record["answers"])
+        for scale in rescored.get("scales", [])[:5]:
+            assert " ".join(scale["band_label"].split()) in text, (record["instrument"], scale["band_label"])
+    pages_word = pdf_pages(tmp_path / "pack.pdf")
+
+    page.evaluate("() => { window.print = () => { window.printed = true; }; }")
+    page.click("[data-portfolio-print]")
+    page.wait_for_function("window.printed === true")
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    printed = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    first = printed.split("\f")[0]
+    assert "Айгүл Серікқызы" in first and "Мазмұны" not in first  # the cover alone on page one
+    assert "Жетістік № 30" in printed and "Аттестаттауға дайындық" not in first
+    assert pdf_pages(pdf) >= len(parts) + 3  # the cover, the contents, each part from a new page, the evidence
+    print(
+        f"pack: Word {word.stat().st_size} bytes, {pages_word} pages via LibreOffice; "
+        f"printed PDF {pdf.stat().st_size} bytes, {pdf_pages(pdf)} pages"
+    )
+    assert errors == []
     context.close()

@@ -188,11 +188,24 @@ def _text_block(block: dict[str, Any], value: str, width: int) -> str:
     return _paragraph(block["label"], style="Heading2") + _table([width], [_row(_cell(width, value), height=height)])
 
 
-def document_xml(template: dict[str, Any], values: dict[str, Any]) -> str:
-    """The body of the document: title, sources, every block, and the completion of marked sheets."""
-    landscape = template["orientation"] == "landscape"
-    page_width, page_height = (A4[1], A4[0]) if landscape else A4
-    width = page_width - 2 * MARGIN
+def _page(landscape: bool) -> tuple[int, int]:
+    return (A4[1], A4[0]) if landscape else A4
+
+
+def _section(landscape: bool) -> str:
+    """A section's page: A4, portrait or landscape, 2 cm margins."""
+    page_width, page_height = _page(landscape)
+    orient = ' w:orient="landscape"' if landscape else ""
+    return (
+        f'<w:sectPr><w:pgSz w:w="{page_width}" w:h="{page_height}"{orient}/>'
+        f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
+        f'w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>'
+    )
+
+
+def _body(template: dict[str, Any], values: dict[str, Any]) -> str:
+    """Title, sources, every block and the completion of marked sheets (``values`` already checked)."""
+    width = _page(template["orientation"] == "landscape")[0] - 2 * MARGIN
     labels = template["labels"]
     parts = [_paragraph(template["title"], style="Heading1")]
     if template["sources"]:
@@ -210,13 +223,35 @@ def document_xml(template: dict[str, Any], values: dict[str, Any]) -> str:
     done = completion(template, values)
     if done and values:
         parts.append(_paragraph(labels["completion"].format_map(done), bold=True))
-    orient = ' w:orient="landscape"' if landscape else ""
-    section = (
-        f'<w:sectPr><w:pgSz w:w="{page_width}" w:h="{page_height}"{orient}/>'
-        f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
-        f'w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>'
-    )
-    return f"{XML}<w:document {W}><w:body>{''.join(parts)}{section}</w:body></w:document>"
+    return "".join(parts)
+
+
+def _document(body: str) -> str:
+    return f"{XML}<w:document {W}><w:body>{body}</w:body></w:document>"
+
+
+def document_xml(template: dict[str, Any], values: dict[str, Any]) -> str:
+    """The body of the document: title, sources, every block, and the completion of marked sheets."""
+    return _document(_body(template, values) + _section(template["orientation"] == "landscape"))
+
+
+def pack_xml(cover: dict[str, Any], parts: list[dict[str, Any]]) -> str:
+    """One document of many: the cover alone on its page, the contents, each part on pages of its own (in its
+    own orientation), and the list of evidence attached on paper. ``cover`` holds the texts the page wrote
+    (title, lines, contents and evidence headings, evidence lines); each part is {template, values}."""
+    end = f"<w:p><w:pPr>{_section(False)}</w:pPr></w:p>"  # a section ends here; the next starts a new page
+    body = [_paragraph(cover["title"], style="Heading1"), *(_paragraph(line) for line in cover["lines"]), end]
+    body.append(_paragraph(cover["contents"], style="Heading2"))
+    body += [_paragraph(f"{n}. {part['template']['title']}") for n, part in enumerate(parts, 1)]
+    body.append(end)
+    for part in parts:
+        template = part["template"]
+        values = check_values(template, part["values"]) if part["values"] else {}
+        landscape = template["orientation"] == "landscape"
+        body.append(_body(template, values) + f"<w:p><w:pPr>{_section(landscape)}</w:pPr></w:p>")
+    body.append(_paragraph(cover["evidence_title"], style="Heading2"))
+    body += [_paragraph(f"• {line}") for line in cover["evidence"]] or [_paragraph("—")]
+    return _document("".join(body) + _section(False))
 
 
 def core_xml(template: dict[str, Any]) -> str:
@@ -228,16 +263,14 @@ def core_xml(template: dict[str, Any]) -> str:
     )
 
 
-def build_docx(template: dict[str, Any], values: dict[str, Any] | None = None) -> bytes:
-    """A .docx of ``template``: blank when ``values`` is None, else filled (values are checked first)."""
-    checked = check_values(template, values) if values else {}
+def _package(title: str, document: str) -> bytes:
     parts = {
         "[Content_Types].xml": CONTENT_TYPES,
         "_rels/.rels": PACKAGE_RELS,
-        "docProps/core.xml": core_xml(template),
+        "docProps/core.xml": core_xml({"title": title}),
         "word/_rels/document.xml.rels": DOCUMENT_RELS,
         "word/styles.xml": STYLES,
-        "word/document.xml": document_xml(template, checked),
+        "word/document.xml": document,
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -248,6 +281,18 @@ def build_docx(template: dict[str, Any], values: dict[str, Any] | None = None) -
     return buffer.getvalue()
 
 
+def build_docx(template: dict[str, Any], values: dict[str, Any] | None = None) -> bytes:
+    """A .docx of ``template``: blank when ``values`` is None, else filled (values are checked first)."""
+    checked = check_values(template, values) if values else {}
+    return _package(template["title"], document_xml(template, checked))
+
+
 def build_docx_json(template_json: str, values_json: str) -> bytes:
     """JSON boundary for the Web Worker: the filled document's bytes (ValuesError when values do not fit)."""
     return build_docx(json.loads(template_json), json.loads(values_json))
+
+
+def build_pack_json(pack_json: str) -> bytes:
+    """JSON boundary for the Web Worker: the attestation pack ({cover, parts}) as one .docx."""
+    pack = json.loads(pack_json)
+    return _package(pack["cover"]["title"], pack_xml(pack["cover"], pack["parts"]))

@@ -253,7 +253,7 @@ export async function remindIfAtRisk(where) {
   if (!show) return;
   const save = h("button", { type: "button", class: "md-button md-button--primary", "data-backup-download": "" }, t("backup.download"));
   const later = h("button", { type: "button", class: "md-button" }, t("backup.later"));
-  const notice = h("aside", { class: "kasibi-notice kasibi-backup-reminder", role: "status", "data-backup-reminder": "" },
+  const notice = h("div", { class: "kasibi-notice kasibi-backup-reminder", role: "status", "data-backup-reminder": "" },
     h("p", null, t("backup.at_risk")), h("p", null, lastBackupText()), h("div", { class: "kasibi-actions" }, save, later));
   save.addEventListener("click", () => {
     downloadBackup();

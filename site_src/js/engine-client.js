@@ -179,4 +179,8 @@ export class EngineClient {
   layoutDocx(document) {
     return this.request({ type: "layout-docx", document });
   }
+
+  packDocx(pack) {
+    return this.request({ type: "pack-docx", pack });
+  }
 }

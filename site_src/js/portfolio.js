@@ -4,11 +4,15 @@
 // to the page that makes each). The choices are kept on the device and travel in the backup file.
 
 import { h } from "./dom.js";
-import { localDate } from "./numbers.js";
+import { EngineClient } from "./engine-client.js";
+import { localDate, localDateTime } from "./numbers.js";
 import { pageUrl, siteUrl } from "./paths.js";
 import { validRecord } from "./record-check.js";
+import { renderResult } from "./report.js";
 import * as store from "./store.js";
 import { t } from "./strings.js";
+import { download, fileName } from "./transfer.js";
+import { reportLayout } from "./word-layout.js";
 
 const CHOICES = ["held", "category", "from", "to", "teacher", "school", "subject"];
 const YEARS = new Set(["from", "to"]);
@@ -92,6 +96,93 @@ function row(item, need, found, checklist, choices) {
       item.note ? ` ${item.note}` : ""));
 }
 
+// The pack's parts, in the checklist's order: the latest result of each self-assessment asked for, every filled
+// copy of each template asked for, and the achievements log last. Each is {key, label, kind, ...}.
+function candidates(checklist, category, found) {
+  const parts = new Map();
+  const log = [];
+  for (const item of checklist.items.filter((i) => needFor(i, category) > 0)) {
+    if (item.kind === "instrument") {
+      const record = found.saved(item.ref).at(-1);
+      if (record) parts.set(`result:${record.id}`, { kind: "result", record, label: t("pack.result_part", { title: record.title, date: localDate(record.completed_at) }) });
+    } else {
+      for (const [name, copy] of found.copies(item.ref)) {
+        const key = `copy:${item.ref}:${name}`;
+        const label = item.kind === "achievements" ? t("pack.log_part", { name }) : t("pack.copy_part", { title: item.label, name });
+        const part = { kind: "copy", template: item.ref, name, copy, label };
+        if (item.kind === "achievements") log.push([key, part]);
+        else parts.set(key, part);
+      }
+    }
+  }
+  for (const [key, part] of log) if (!parts.has(key)) parts.set(key, part);
+  return parts;
+}
+
+const engine = (() => {
+  let client = null;
+  return () => (client ??= new EngineClient({ onReady: () => {}, onFailed: () => {} }));
+})();
+const instrumentUrl = (id) => new URL(`../instruments/${id}.json`, import.meta.url).href;
+const templateOf = (id) => fetch(new URL(`../templates/${id}.json`, import.meta.url)).then((r) => r.json());
+
+// Each chosen part as the Word writer takes it, and as the page prints it. A result is scored again by the
+// engine from its answers (what is stored is never trusted), then drawn as its one-page report.
+async function packParts(chosen) {
+  const parts = [];
+  for (const part of chosen) {
+    if (part.kind === "result") {
+      const result = await engine().score(instrumentUrl(part.record.instrument), part.record.answers);
+      const body = h("div", { class: "kasibi-report__body" });
+      renderResult(body, t, result, { date: localDateTime(part.record.completed_at) });
+      parts.push({ word: { template: reportLayout(body, result.title, result.sources), values: {} }, print: body });
+    } else {
+      const template = await templateOf(part.template);
+      parts.push({ word: { template, values: part.copy.values }, print: printedCopy(template, part.copy.values, part.name) });
+    }
+  }
+  return parts;
+}
+
+// A filled copy on paper: its blocks as tables of what was typed.
+function printedCopy(template, values, name) {
+  const cells = (row, columns) => columns.map((c) => h("td", null, String(row?.[c.id] ?? "")));
+  return h("div", null, h("h2", null, `${template.title} — ${name}`), template.blocks.map((block) => {
+    const value = values[block.id];
+    if (block.type === "fields") {
+      return h("table", null, h("tbody", null, block.fields.map((f) => h("tr", null, h("th", { scope: "row" }, f.label), h("td", null, String(value?.[f.id] ?? ""))))));
+    }
+    if (block.type === "table") {
+      const rows = Array.isArray(value) ? value : [];
+      const fixed = block.rows ?? [];
+      return h("div", null, block.title ? h("h3", null, block.title) : "", h("table", null,
+        h("thead", null, h("tr", null, block.columns.map((c) => h("th", { scope: "col" }, c.label)))),
+        h("tbody", null, Array.from({ length: Math.max(rows.length, fixed.length) }, (_, n) => h("tr", null, cells({ ...fixed[n], ...rows[n] }, block.columns))))));
+    }
+    return h("div", null, h("h3", null, block.label), h("p", { class: "kasibi-pack__text" }, String(value ?? "")));
+  }));
+}
+
+function cover(checklist, choices) {
+  const title = (id) => checklist.categories.find((c) => c.id === id)?.title ?? "";
+  const line = (key, value) => (value ? [t(key, { value })] : []);
+  return {
+    title: t("pack.title", { sought: title(choices.sought) }),
+    lines: [
+      ...line("pack.teacher", choices.teacher), ...line("pack.school", choices.school), ...line("pack.subject", choices.subject),
+      ...line("pack.held", title(choices.held)),
+      ...(choices.from && choices.to ? [t("pack.period", { from: choices.from, to: choices.to + 1 })] : []),
+    ],
+    contents: t("pack.contents"),
+    evidence_title: t("pack.evidence"),
+  };
+}
+
+// What she attaches on paper: the log's evidence column, as typed.
+const evidenceOf = (chosen) => chosen.filter((p) => p.kind === "copy" && Array.isArray(p.copy.values.log))
+  .flatMap((p) => p.copy.values.log.map((row) => [row?.title, row?.evidence].filter((x) => typeof x === "string" && x.trim()).join(": ")))
+  .filter((line) => line.includes(": "));
+
 function choicesOf(form) {
   const choices = {};
   for (const name of CHOICES) {
@@ -115,6 +206,7 @@ async function start(root) {
     const choices = choicesOf(form);
     const category = choices.sought ?? form.elements.category.value;
     const found = kept(choices);
+    drawParts(category, found);
     const rows = checklist.items.map((item) => [item, needFor(item, category)]).filter(([, need]) => need > 0)
       .map(([item, need]) => row(item, need, found, checklist, choices));
     list.replaceChildren(...rows);
@@ -122,6 +214,65 @@ async function start(root) {
     summary.textContent = t("portfolio.summary", { present, total: rows.length });
     root.dataset.ready = "";
   };
+  const partsList = root.querySelector("[data-pack-parts]");
+  const status = root.querySelector("[data-pack-status]");
+  const printed = root.querySelector("[data-pack-print]");
+  let offered = new Map();
+  const drawParts = (category, found) => {
+    const before = new Map([...partsList.querySelectorAll("input")].map((box) => [box.value, box.checked]));
+    offered = candidates(checklist, category, found);
+    partsList.replaceChildren(...[...offered].map(([key, part]) => {
+      const up = h("button", { type: "button", class: "md-button", "aria-label": t("pack.up_label", { name: part.label }) }, t("pack.up"));
+      const li = h("li", { "data-pack-part": key }, h("label", null,
+        h("input", { type: "checkbox", value: key, checked: before.get(key) ?? true ? "" : null }), " ", part.label), " ", up);
+      up.addEventListener("click", () => li.previousElementSibling?.before(li));
+      return li;
+    }));
+    if (!offered.size) partsList.replaceChildren(h("li", null, t("pack.empty")));
+  };
+  const chosen = () => [...partsList.querySelectorAll("input:checked")].map((box) => offered.get(box.value)).filter(Boolean);
+  async function build() {
+    const parts = chosen();
+    status.textContent = t("pack.preparing");
+    const made = await packParts(parts);
+    return { parts, made, cover: { ...cover(checklist, choicesOf(form)), evidence: evidenceOf(parts) } };
+  }
+  root.querySelector("[data-portfolio-download=docx]").addEventListener("click", async (event) => {
+    event.target.disabled = true;
+    try {
+      const { made, cover: front } = await build();
+      const bytes = await engine().packDocx({ cover: front, parts: made.map((m) => m.word) });
+      download(fileName(t("pack.file_name", { name: choicesOf(form).teacher ?? front.title }), "docx"), bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+      status.textContent = t("pack.done", { n: made.length });
+    } catch (error) {
+      status.textContent = t("pack.failed", { reason: error.message });
+    } finally {
+      event.target.disabled = false;
+    }
+  });
+  root.querySelector("[data-portfolio-print]").addEventListener("click", async () => {
+    try {
+      const { made, cover: front } = await build();
+      printed.replaceChildren(
+        h("section", { class: "kasibi-pack__cover" }, h("h1", null, front.title), front.lines.map((line) => h("p", null, line))),
+        h("section", { class: "kasibi-pack__part" }, h("h2", null, front.contents),
+          h("ol", null, made.map((m) => h("li", null, m.word.template.title)))),
+        ...made.map((m) => h("section", { class: "kasibi-pack__part" }, m.print)),
+        h("section", { class: "kasibi-pack__part" }, h("h2", null, front.evidence_title),
+          h("ul", null, (front.evidence.length ? front.evidence : ["—"]).map((line) => h("li", null, line)))));
+      status.textContent = t("pack.done", { n: made.length });
+      printed.hidden = false;
+      printed.setAttribute("data-print-target", "");
+      window.addEventListener("afterprint", () => {
+        printed.hidden = true;
+        printed.removeAttribute("data-print-target");
+      }, { once: true });
+      window.print();
+    } catch (error) {
+      status.textContent = t("pack.failed", { reason: error.message });
+    }
+  });
   form.addEventListener("input", () => {
     store.saveAttestation(choicesOf(form));
     draw();

@@ -12,6 +12,7 @@
 //     zips, summaries) and named mode's pairs and groups as JSON text ("null" unless every file carries a name)
 //   → {type: "report", id, summary, earlier, named}  what the school page draws (privacy rules applied)
 //   → {type: "layout-docx", id, document}    a report's Word file bytes (document: template-shaped, word-layout.js)
+//   → {type: "pack-docx", id, pack}          the attestation pack's Word file bytes ({cover, parts}, portfolio.js)
 //   → {type: "ping"}                         ← {type: "pong"}: the page checks the worker is alive
 //   ← {type: "progress", loaded, total, downloads}  while the files arrive (decoded bytes)
 //   ← {type: "ready", engine, python, from, wasmType} | {type: "failed", reason, scriptType?}
@@ -300,6 +301,8 @@ const handlers = {
     data.earlier ?? "", data.named ?? "")),
   // A report is laid out as a template of fixed tables (word-layout.js) and written by the same Word writer.
   "layout-docx": (python, data) => bytesOut(python("docx").build_docx_json(JSON.stringify(data.document), "{}")),
+  // The attestation pack: a cover, the contents, each part (a report's layout or a filled template), the evidence.
+  "pack-docx": (python, data) => bytesOut(python("docx").build_pack_json(JSON.stringify(data.pack))),
 };
 
 onmessage = async ({ data }) => {
