@@ -65,6 +65,7 @@ bench: build
 	$(BIN)/python -m bench.lighthouse site
 	$(BIN)/python -m bench.aggregate_cli
 	$(BIN)/python -m bench.school site
+	$(BIN)/python -m bench.pack site
 	$(BIN)/python -m bench.release_size
 
 clean:

@@ -19,6 +19,7 @@ BENCHES = {
     "lighthouse": (["{site}", "1"], r"guidance\s+performance \d+ accessibility \d+ best-practices \d+ seo \d+"),
     "release_size": ([], r"first visit, instrument page\s+usable after\s+[\d.]+ MB"),
     "school": (["{site}", "100"], r"100 files\s+\d+ ms\s+\(done\)"),
+    "pack": (["{site}", "30", "1"], r"30 log rows, warm\s+\d+ ms"),
 }
 
 
