@@ -223,6 +223,18 @@ def answer_survey(page) -> None:
 def test_share_button_saves_only_the_chosen_facts_and_no_free_text(context, serve, instruments):
     page = context.new_page()
     page.goto(serve().url("assessments/methodological-work-survey.html"))
+    # What she typed for her attestation pack (the cover, the achievements log) stays on her device too.
+    kept = {
+        "kasibi:v1:attestation": {"format": 1, "sought": "sarapshy", "teacher": SENTINEL, "school": SENTINEL},
+        "kasibi:v1:doc:achievements-log": {
+            "format": 1,
+            "template_version": 1,
+            "current": "Ж",
+            "copies": {"Ж": {"values": {"log": [{"title": SENTINEL, "evidence": SENTINEL}]}, "updated": None}},
+        },
+    }
+    page.evaluate("r => Object.entries(r).forEach(([k, v]) => localStorage.setItem(k, JSON.stringify(v)))", kept)
+    page.reload()
     answer_survey(page)
     page.wait_for_selector("[data-result][data-status=done]", timeout=120_000)
     page.click("[data-result] [data-action=share]")
