@@ -1,5 +1,6 @@
 """axe-core finds nothing on any built page, on a phone (390 px) and a desktop (1280 px), in the light and the dark
-scheme; from the keyboard, Tab reaches a wide table on a phone and the arrow keys scroll it.
+scheme, and every group of fields and of table rows is named as it should be; from the keyboard, Tab reaches a wide
+table on a phone and the arrow keys scroll it, and a table that fits is no tab stop.
 
 States only a teacher's data reaches are audited where that data is made: a filled self-assessment and its report
 (test_e2e.py, test_instruments_e2e.py), saved reports in both schemes (test_looks_numbers.py), the school summary
@@ -24,6 +25,15 @@ RULES = {
     "dark": "{resultTypes: ['violations'], runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}}",
 }
 PARTS = 2  # each width and scheme in this many runs over the pages, which pytest-xdist spreads over its processes
+# What axe does not judge: a group of fields is named by its legend; a group header row (scope="rowgroup") opens its
+# own tbody, so it labels the rows of its group and no other.
+STRUCTURE = """() => [
+  ...[...document.querySelectorAll("fieldset")].filter((f) => f.firstElementChild?.tagName !== "LEGEND")
+    .map((f) => `fieldset without a legend: ${f.outerHTML.slice(0, 80)}`),
+  ...[...document.querySelectorAll("th[scope=rowgroup]")]
+    .filter((th) => th.closest("tbody")?.rows[0] !== th.parentElement)
+    .map((th) => `group header not first in its tbody: ${th.textContent}`),
+]"""
 
 
 def built_pages(site: Path) -> list[str]:
@@ -44,6 +54,7 @@ def test_axe_finds_nothing_on_any_page(browser, serve, site_dir, width, scheme, 
     for path in pages:
         page.goto(server.url(path))
         assert page.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[scheme], path
+        found += [f"{path}: {problem}" for problem in page.evaluate(STRUCTURE)]
         page.add_script_tag(path=str(AXE))
         for v in page.evaluate(f"axe.run(document, {RULES[scheme]})")["violations"]:
             nodes = [(n["target"], n["any"][0]["message"] if n["any"] else "") for n in v["nodes"]]
@@ -76,5 +87,6 @@ def test_a_table_that_fits_is_no_tab_stop(browser, serve):
     page.goto(serve().url("concept/talis.html"))
     boxes = page.locator(".md-typeset__scrollwrap")
     assert boxes.count() >= 2
-    assert boxes.evaluate_all("bs => bs.map(b => [b.tabIndex, b.scrollWidth > b.clientWidth])") == [[-1, False]] * boxes.count()
+    states = boxes.evaluate_all("bs => bs.map(b => [b.tabIndex, b.scrollWidth > b.clientWidth])")
+    assert states == [[-1, False]] * boxes.count()  # each fits the page: no scrolling, no tab stop
     context.close()

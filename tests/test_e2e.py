@@ -121,15 +121,12 @@ def test_corrupted_save_shows_a_message_runs_nothing_and_the_form_still_works(pa
     page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
 
 
-def test_no_serious_accessibility_violations(page, serve):
+def test_no_accessibility_violations_in_a_filled_form_and_its_report(page, serve):
+    """The page as it first opens is audited by tests/test_a11y.py; this is the state answers and the engine make."""
     page.goto(serve().url(PAGE))
     answer_all(page)
     page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    found = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results["violations"]]
+    assert found == []

@@ -1,1 +1,1 @@
-"""Markdown extensions (pymdown Blocks), one per module."""
+"""Markdown extensions: pymdown Blocks, one per module, and ``tables`` (every table named)."""
