@@ -85,7 +85,7 @@ STATUSES = """rows => Object.fromEntries(rows.map(
 
 
 def items(page) -> dict[str, tuple[str, str | None]]:
-    page.wait_for_selector("[data-portfolio][data-ready]")
+    page.wait_for_selector("[data-portfolio][data-ready]", timeout=90_000)
     return page.eval_on_selector_all("[data-portfolio-item]", STATUSES)
 
 
