@@ -46,7 +46,7 @@ def test_complete_reload_and_restore(page, serve, prefix):
     assert page.get_attribute("[data-engine-status]", "data-engine-status") == "preparing"
     held.release()
     answer_all(page)
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     report = page.inner_text("[data-result]")
     for category in set(EXPECTED):
         assert category in report
@@ -61,11 +61,11 @@ def test_complete_reload_and_restore(page, serve, prefix):
     assert href == server.url("model/cycle/action.html")
 
     page.reload()
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     for stage, value in ANSWERS.items():
         assert page.is_checked(f"input[name={stage}-level][value='{value}']")
     assert page.is_checked("input[name=design-evidence][value=plan]")
-    page.wait_for_selector("[data-engine-status=ready]", timeout=60_000)
+    page.wait_for_selector("[data-engine-status=ready]", timeout=180_000)
     assert (
         page.eval_on_selector_all("[data-profile] td[data-band]", "cells => cells.map(c => c.textContent)") == EXPECTED
     )
@@ -80,7 +80,7 @@ def test_keyboard_alone_completes_the_form(page, serve):
         page.focus(f"input[name={stage}-level][value='1']")
         page.keyboard.press("Space")
         page.keyboard.press("ArrowDown")  # moves the radio choice to the next statement
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     bands = page.eval_on_selector_all("[data-profile] td[data-band]", "cells => cells.map(c => c.textContent)")
     assert bands == ["Педагог-модератор"] * 5
 
@@ -88,7 +88,7 @@ def test_keyboard_alone_completes_the_form(page, serve):
 def test_incomplete_answers_keep_the_report_pending(page, serve):
     page.goto(serve().url(PAGE))
     page.check("input[name=action-level][value='3']")
-    page.wait_for_selector("[data-engine-status=ready]", timeout=60_000)
+    page.wait_for_selector("[data-engine-status=ready]", timeout=180_000)
     assert page.get_attribute("[data-result]", "data-status") == "pending"
     assert "2. Талдау" in page.inner_text("[data-result]")
 
@@ -104,7 +104,7 @@ def test_engine_that_cannot_load_says_so_and_keeps_answers(page, serve):
     page.reload()
     for stage, value in ANSWERS.items():
         assert page.is_checked(f"input[name={stage}-level][value='{value}']")
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
 
 
 def test_corrupted_save_shows_a_message_runs_nothing_and_the_form_still_works(page, serve):
@@ -118,14 +118,14 @@ def test_corrupted_save_shows_a_message_runs_nothing_and_the_form_still_works(pa
     kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('kasibi:v1:corrupt:'))")
     assert len(kept) == 1 and page.evaluate(f"localStorage.getItem('{kept[0]}')") == hostile
     answer_all(page)
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
 
 
 def test_no_accessibility_violations_in_a_filled_form_and_its_report(page, serve):
     """The page as it first opens is audited by tests/test_a11y.py; this is the state answers and the engine make."""
     page.goto(serve().url(PAGE))
     answer_all(page)
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     found = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results["violations"]]

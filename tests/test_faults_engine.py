@@ -133,11 +133,11 @@ def random_run(page, held: HeldEngine, url: str, instrument: dict, rng: random.R
         elif step == "release":
             held.release()
         elif held.open:  # settle: wait for the result of the answers on screen
-            page.wait_for_selector(DONE, timeout=90_000)
+            page.wait_for_selector(DONE, timeout=180_000)
     held.release()
-    page.wait_for_selector(DONE, timeout=90_000)
+    page.wait_for_selector(DONE, timeout=180_000)
     click_save(page)
-    page.wait_for_selector(SAVED, timeout=90_000)
+    page.wait_for_selector(SAVED, timeout=180_000)
 
 
 def published(site: Path, instrument_id: str) -> dict:
@@ -171,7 +171,7 @@ def test_defect_2_report_says_it_is_recalculating(browser, serve):
     page.goto(serve().url(FLAGSHIP))
     held.release()
     score_flagship(page, "3")
-    page.wait_for_selector(DONE, timeout=90_000)
+    page.wait_for_selector(DONE, timeout=180_000)
     held.hold()
     page.reload()  # the draft's result is shown while the engine loads again
     page.wait_for_selector(DONE)
@@ -182,7 +182,7 @@ def test_defect_2_report_says_it_is_recalculating(browser, serve):
     assert "сақталады" in page.inner_text("[data-save-status]")
     assert history(page) == []
     held.release()
-    page.wait_for_selector(SAVED, timeout=90_000)
+    page.wait_for_selector(SAVED, timeout=180_000)
     [record] = history(page)
     assert record["answers"]["action-level"] == 5
     assert record["result"]["scales"][0]["value"] == 5
@@ -196,11 +196,11 @@ def test_defect_7_dead_worker_is_restarted_and_the_request_retried(browser, serv
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     page.goto(serve().url(FLAGSHIP))
-    page.wait_for_selector("[data-engine-status=ready]", timeout=90_000)
+    page.wait_for_selector("[data-engine-status=ready]", timeout=180_000)
     [worker] = [w for w in page.workers if w.url.endswith("/js/worker.js")]
     worker.evaluate("setTimeout(() => self.close(), 0)")  # dies without a word, as a crashed worker does
     score_flagship(page, "3")
-    page.wait_for_selector(DONE, timeout=90_000)
+    page.wait_for_selector(DONE, timeout=180_000)
     assert bands(page) == ["Педагог-сарапшы"] * 5
     assert page.get_attribute("[data-engine-status]", "data-engine-status") == "ready"
     context.close()
@@ -224,7 +224,7 @@ def test_defect_7_failed_fetch_is_not_cached(browser, serve):
     page.wait_for_selector("[data-result][data-status=error]", timeout=90_000)
     assert "503" in page.inner_text("[data-result]")
     page.check("input[name=trial-level][value='4']")  # the next score asks the server again
-    page.wait_for_selector(DONE, timeout=90_000)
+    page.wait_for_selector(DONE, timeout=180_000)
     assert bands(page) == ["Педагог-сарапшы"] * 4 + ["Педагог-зерттеуші"]
     assert len(failures) == 1
     context.close()
@@ -304,7 +304,7 @@ def test_defect_8_open_tab_keeps_working_after_an_update(browser, tmp_path):
     context = browser.new_context(accept_downloads=True, service_workers="allow")
     assessment, template = context.new_page(), context.new_page()
     assessment.goto(server.url(FLAGSHIP))
-    assessment.wait_for_selector("[data-engine-status=ready]", timeout=90_000)
+    assessment.wait_for_selector("[data-engine-status=ready]", timeout=180_000)
     template.goto(server.url("templates/individual-development-plan.html"))
     assessment.wait_for_function("navigator.serviceWorker.controller !== null", timeout=120_000)
     assessment.wait_for_function(
@@ -390,12 +390,12 @@ def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_s
     for name in ("before", "reset", "elements"):
         page.fill(f"textarea[name='{name}']", f"Жауап: {name}")
     # "constructor" is required and still empty: the result must wait for it.
-    page.wait_for_selector("[data-engine-status=ready]", timeout=90_000)
+    page.wait_for_selector("[data-engine-status=ready]", timeout=180_000)
     assert page.get_attribute("[data-result]", "data-status") == "pending"
     assert page.inner_text("[data-progress]").startswith("2 / 3")
     page.fill("textarea[name='constructor']", "Себебі белгілі")
     page.fill("textarea[name='dataset']", "Белсенді")
-    page.wait_for_selector(DONE, timeout=90_000)
+    page.wait_for_selector(DONE, timeout=180_000)
     page.click("[data-action=save]")
     page.wait_for_selector(SAVED)
     [record] = history(page)

@@ -259,7 +259,7 @@ def test_defect_4_damaged_records_do_not_break_the_instrument_page(browser, serv
     page.reload()
     for stage in ("action", "analysis", "reflection", "design", "trial"):
         page.check(f"input[name={stage}-level][value='3']")
-    page.wait_for_selector("[data-result][data-status=done]", timeout=120_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     page.wait_for_selector("[data-result] [data-compare]", timeout=20_000)
     assert errors == []
     context.close()

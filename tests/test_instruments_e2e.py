@@ -55,7 +55,7 @@ def complete(page, serve, instrument_id: str, seed: int) -> dict:
     instrument = INSTRUMENTS[instrument_id]
     page.goto(serve().url(f"assessments/{instrument_id}.html"))
     fill(page, instrument, random_answers(instrument, random.Random(seed)))
-    page.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     return instrument
 
 
@@ -198,7 +198,7 @@ def test_a_filled_instrument_and_its_report_fit_a_phone_and_pass_axe(browser, se
         INSTRUMENTS["lesson-balance-wheel"],
         random_answers(INSTRUMENTS["lesson-balance-wheel"], random.Random(1)),
     )
-    page.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

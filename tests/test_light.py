@@ -63,7 +63,7 @@ def test_the_search_index_is_fetched_when_the_reader_first_searches(browser, ser
 
 def score(page, instrument_id: str, seed: int) -> None:
     fill(page, INSTRUMENTS[instrument_id], random_answers(INSTRUMENTS[instrument_id], random.Random(seed)))
-    page.wait_for_selector("[data-result][data-status=done]", timeout=120_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
 
 
 def test_a_guidance_page_fetches_no_engine_and_one_instrument_visit_makes_everything_offline(browser, site_dir):
@@ -129,7 +129,7 @@ def instrument_page(browser, serve):
         return post.call(this, message, ...rest);
       };""")
     page.goto(serve().url("assessments/lesson-balance-wheel.html"))
-    page.wait_for_selector("[data-engine-status=ready]", timeout=120_000)
+    page.wait_for_selector("[data-engine-status=ready]", timeout=180_000)
     yield page
     page.close()
 
@@ -138,7 +138,7 @@ def test_a_click_is_scored_at_once_and_typing_waits_for_a_pause(instrument_page)
     page, instrument = instrument_page, INSTRUMENTS["lesson-balance-wheel"]
     answers = random_answers(instrument, random.Random(3))
     fill(page, instrument, answers)
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     page.clock.install()  # fake timers, but time still flows (a busy machine would fire the typing pause)
     page.clock.pause_at(page.evaluate("Date.now()") + 10)  # from here on, timers run only when the test says
     before = page.evaluate("scoreRequests")
@@ -147,7 +147,7 @@ def test_a_click_is_scored_at_once_and_typing_waits_for_a_pause(instrument_page)
     page.clock.run_for(1)
     assert page.evaluate("scoreRequests") == before + 1, "a click waited for the typing pause"
 
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     before = page.evaluate("scoreRequests")
     page.locator("form textarea").first.press_sequentially("ой")
     page.clock.run_for(100)

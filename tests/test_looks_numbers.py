@@ -239,7 +239,7 @@ def test_the_flagship_report_on_a_phone_has_a_profile_header_and_unbroken_values
     page.goto(serve().url("assessments/cycle-self-assessment.html"))
     for n, stage in enumerate(("action", "analysis", "reflection", "design", "trial")):
         page.check(f"input[name={stage}-level][value='{n % 5 + 1}']")
-    page.wait_for_selector("[data-result][data-status=done]", timeout=120_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     table = page.locator("[data-result] [data-profile]")
     assert table.locator("thead th").all_inner_texts() == [
         UI["compare.scale"],

@@ -41,7 +41,7 @@ def score_flagship(page, url: str) -> None:
     page.goto(url + "assessments/cycle-self-assessment.html")
     for stage in STAGES:
         page.check(f"input[name={stage}-level][value='3']")
-    page.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     assert (
         page.eval_on_selector_all("[data-profile] td[data-band]", "cs => cs.map(c => c.textContent)")
         == ["Педагог-сарапшы"] * 5
@@ -296,7 +296,7 @@ def test_over_plain_http_every_instrument_scores(plain_http, instrument_id):
     fill(
         page, INSTRUMENTS[instrument_id], random_answers(INSTRUMENTS[instrument_id], random.Random(len(instrument_id)))
     )
-    page.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     assert page.errors == []
     page.close()
 
@@ -307,7 +307,7 @@ def test_over_plain_http_results_are_kept_compared_and_listed(plain_http):
     for level in ("2", "3"):
         for stage in STAGES:
             page.check(f"input[name={stage}-level][value='{level}']")
-        page.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
+        page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
         page.click("[data-action=save]")
     page.goto(url + "assessments/my-results.html")
     page.wait_for_selector("details.kasibi-saved")
@@ -378,7 +378,7 @@ def test_a_second_version_takes_over_entirely(browser, tmp_path):
     page.reload()
     score_flagship(page, server.url())
     assert page.get_attribute("meta[name=kasibi-version]", "content").startswith("2.0.0+")
-    page.wait_for_selector("[data-engine-status=ready]", timeout=90_000)
+    page.wait_for_selector("[data-engine-status=ready]", timeout=180_000)
     assert page.get_attribute("[data-engine-status]", "data-site-version").startswith("2.0.0+")
     assert not [u for u in requests if old_bundle in u]
     server.close()

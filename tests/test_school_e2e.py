@@ -236,7 +236,7 @@ def test_share_button_saves_only_the_chosen_facts_and_no_free_text(context, serv
     page.evaluate("r => Object.entries(r).forEach(([k, v]) => localStorage.setItem(k, JSON.stringify(v)))", kept)
     page.reload()
     answer_survey(page)
-    page.wait_for_selector("[data-result][data-status=done]", timeout=120_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     page.click("[data-result] [data-action=share]")
     dialog = page.locator("[data-share-dialog]")
     dialog.locator("[data-share-contents] li").first.wait_for(timeout=60_000)

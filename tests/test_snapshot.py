@@ -37,7 +37,7 @@ def started(page) -> str:
 
 def report(page, answers: dict) -> str:
     fill(page, INSTRUMENTS[FLAGSHIP], answers)
-    page.wait_for_selector("[data-result][data-status=done]", timeout=60_000)
+    page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     return page.inner_text("[data-result]")
 
 

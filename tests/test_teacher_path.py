@@ -80,7 +80,7 @@ def flagship(phone, serve):
     )
     instrument = INSTRUMENTS[FLAGSHIP]
     fill(phone, instrument, random_answers(instrument, random.Random(5)))
-    phone.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
+    phone.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     return {"page": phone, "first_question": first_question}
 
 
@@ -146,7 +146,7 @@ def test_printed_result_is_at_most_two_a4_pages(phone, serve, tmp_path, instrume
     phone.evaluate("localStorage.clear()")
     phone.reload()
     fill(phone, instrument, random_answers(instrument, random.Random(7)))
-    phone.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
+    phone.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
     assert pdf_pages(phone, tmp_path / "result.pdf") <= 2
 
 
@@ -155,7 +155,7 @@ def test_my_results_fit_a_phone_with_times_and_named_surveys(phone, serve):
         instrument = INSTRUMENTS[instrument_id]
         phone.goto(serve().url(f"assessments/{instrument_id}.html"))
         fill(phone, instrument, random_answers(instrument, random.Random(seed)))
-        phone.wait_for_selector("[data-result][data-status=done]", timeout=90_000)
+        phone.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
         phone.click("[data-action=save]")
         phone.wait_for_selector("[data-action=save][disabled]")
     phone.goto(serve().url("assessments/my-results.html"))

@@ -246,9 +246,12 @@ export async function remindIfAtRisk(where) {
   if (!where) return;
   const { reminded_at: reminded } = store.backupState();
   const due = !(isTimestamp(reminded) && Date.now() - Date.parse(reminded) < WEEK_MS);
-  const counts = store.inventory();
-  const something = counts.results + counts.drafts + counts.documents > 0; // nothing yet: nothing to lose
-  const show = due && something && !document.querySelector("[data-backup-reminder]") && (await atRisk());
+  // Nothing yet: nothing to lose (counted only when due: this runs on every change of a template copy).
+  const something = () => {
+    const counts = store.inventory();
+    return counts.results + counts.drafts + counts.documents > 0;
+  };
+  const show = due && !document.querySelector("[data-backup-reminder]") && something() && (await atRisk());
   where.dataset.backupChecked = ""; // the page has decided (tests wait for it)
   if (!show) return;
   const save = h("button", { type: "button", class: "md-button md-button--primary", "data-backup-download": "" }, t("backup.download"));
