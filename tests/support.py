@@ -46,6 +46,32 @@ class QuietHandler(PrecompressedHandler):
         super().end_headers()
 
 
+class HeldFiles:
+    """Holds requests for the files matching `patterns` until the test releases them (then lets every later one
+    through): what a page does before they arrive, it does while they are held."""
+
+    def __init__(self, context, *patterns: str) -> None:
+        self.held: list = []
+        self.open = False
+        for pattern in patterns:
+            context.route(pattern, self.arrive)
+
+    def arrive(self, route) -> None:
+        if self.open:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def hold(self) -> None:
+        self.open = False
+
+    def release(self) -> None:
+        self.open = True
+        for route in self.held:
+            route.continue_()
+        self.held.clear()
+
+
 def emulate_link(context, page, down_mbit: float, round_trip_ms: float, up_mbit: float | None = None) -> None:
     """DevTools throttling of ``page`` and its Web Workers; Chromium's estimate of the link follows it."""
     session = context.new_cdp_session(page)

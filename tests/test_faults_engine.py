@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from answer_sets import random_answer
 from conftest import ROOT, StaticServer
-from support import emulate_link
+from support import HeldFiles, emulate_link
 
 from generator.browser import engine
 from generator.release import build_site
@@ -51,29 +51,12 @@ def history(page) -> list[dict]:
 # Defect 2 ------------------------------------------------------------------------------------------------------
 
 
-class HeldEngine:
+class HeldEngine(HeldFiles):
     """Holds the engine's Python module on its way to the worker: the engine becomes ready when the test says."""
 
     def __init__(self, context) -> None:
-        self.held: list = []
-        self.open = False
-        context.route("**/engine/engine.py", self.arrive)  # a start that writes the sources
-        context.route("**/engine/snapshot.bin", self.arrive)  # a start that restores the snapshot
-
-    def arrive(self, route) -> None:
-        if self.open:
-            route.continue_()
-        else:
-            self.held.append(route)
-
-    def hold(self) -> None:
-        self.open = False
-
-    def release(self) -> None:
-        self.open = True
-        for route in self.held:
-            route.continue_()
-        self.held.clear()
+        # engine.py: a start that writes the sources; snapshot.bin: a start that restores the snapshot
+        super().__init__(context, "**/engine/engine.py", "**/engine/snapshot.bin")
 
 
 def items_of(instrument: dict) -> list[dict]:
@@ -203,6 +186,52 @@ def test_defect_7_dead_worker_is_restarted_and_the_request_retried(browser, serv
     page.wait_for_selector(DONE, timeout=180_000)
     assert bands(page) == ["Педагог-сарапшы"] * 5
     assert page.get_attribute("[data-engine-status]", "data-engine-status") == "ready"
+    context.close()
+
+
+# Blocks the worker's thread, as one long step of Pyodide's start does, until the test lets the request through.
+BUSY = "**/kasibi-test-busy"
+BLOCK_WORKER = """setTimeout(() => {
+  const request = new XMLHttpRequest();
+  request.open('GET', '/kasibi-test-busy', false);
+  request.send();
+})"""
+
+
+def block(page, worker, busy: HeldFiles) -> None:
+    busy.hold()
+    worker.evaluate(BLOCK_WORKER)
+    while not busy.held:  # until the worker is blocked in its request
+        page.wait_for_timeout(50)
+
+
+def test_defect_7_a_slow_start_is_waited_for_and_a_silent_one_replaced(browser, serve):
+    """A start silent for 90 s (the page's clock) is waited for, not started again; one silent for over two
+    minutes is replaced. The worker is blocked for real; only the page's clock is moved."""
+    context = browser.new_context(service_workers="block")
+    held = HeldEngine(context)  # the start waits for the engine's module: nothing it does ends it meanwhile
+    busy = HeldFiles(context, BUSY)
+    page = context.new_page()
+    workers = []
+    engine_worker = lambda worker: worker.url.endswith("/js/worker.js")  # noqa: E731 - not Material's search
+    page.on("worker", lambda worker: engine_worker(worker) and workers.append(worker))
+    page.clock.install()
+    page.goto(serve().url(FLAGSHIP))
+    assert page.get_attribute("[data-engine-status]", "data-engine-status") == "preparing"
+    [first] = workers
+    block(page, first, busy)
+    page.clock.run_for(90_000)
+    busy.release()
+    assert workers == [first]
+    assert page.get_attribute("[data-engine-status]", "data-engine-status") == "preparing"
+    block(page, first, busy)
+    with page.expect_worker(engine_worker):
+        page.clock.run_for(130_000)
+    assert len(workers) == 2
+    held.release()
+    score_flagship(page, "3")
+    page.wait_for_selector(DONE, timeout=180_000)
+    assert bands(page) == ["Педагог-сарапшы"] * 5
     context.close()
 
 

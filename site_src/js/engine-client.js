@@ -11,8 +11,12 @@ import { workerUrl } from "./paths.js";
 import { wrongScriptType } from "./script-type.js";
 
 const WATCH_MS = 2_000; // how often a busy worker is pinged and checked
-const SILENCE_MS = 30_000; // no word for this long: dead or stuck (its longest blocking step takes seconds)
-const STALL_MS = 30_000; // downloads open and not one byte for this long: the link is stuck
+const SILENCE_MS = 30_000; // ready, requests open, no word for this long: dead or stuck
+// Starting, each of Pyodide's steps blocks the worker: seconds on a school PC, tens of seconds on an old one
+// that is busy. Replacing a worker that is only slow starts it all again, so a start is given longer.
+const START_SILENCE_MS = 120_000;
+const STALL_MS = 30_000; // downloads open, the worker answering, and not one byte for this long: the link is stuck
+const ANSWERING_MS = 3 * WATCH_MS; // heard within this: the worker is free to count bytes (not blocked)
 const STARTS = 2; // a worker that fails to start or dies is started once more
 const SENDS = 2; // each request is sent at most twice
 // Fired on window once the engine is ready or has failed: the offline copy waits for it (offline.js).
@@ -67,8 +71,10 @@ export class EngineClient {
   }
 
   receive(data) {
+    const now = Date.now();
+    if (now - this.lastHeard > ANSWERING_MS) this.lastByte = now; // it was busy, not counting: a stall counts from now
     this.heard = true;
-    this.lastHeard = Date.now();
+    this.lastHeard = now;
     if (data.type === "progress") {
       if (data.loaded > (this.loaded ?? 0) || data.downloads !== this.downloads) this.lastByte = Date.now();
       this.loaded = data.loaded;
@@ -94,8 +100,10 @@ export class EngineClient {
   watch() {
     if (this.state === "failed" || this.dying || (this.state === "ready" && !this.pending.size)) return;
     const now = Date.now();
-    if (now - this.lastHeard > SILENCE_MS) this.died("no answer");
-    else if (this.state === "preparing" && this.downloads > 0 && now - this.lastByte > STALL_MS) this.died("stalled");
+    const starting = this.state === "preparing";
+    const answering = now - this.lastHeard <= ANSWERING_MS;
+    if (now - this.lastHeard > (starting ? START_SILENCE_MS : SILENCE_MS)) this.died("no answer");
+    else if (starting && answering && this.downloads > 0 && now - this.lastByte > STALL_MS) this.died("stalled");
     else this.worker.postMessage({ type: "ping" });
   }
 

@@ -192,17 +192,40 @@ function choicesOf(form) {
   return choices;
 }
 
+// A field the teacher changed before this script ran (a slow PC) keeps her value over the saved one.
+function changedByHand(field) {
+  if (!(field instanceof HTMLSelectElement)) return field.value !== field.defaultValue;
+  const first = [...field.options].findIndex((option) => option.defaultSelected);
+  return field.selectedIndex !== Math.max(first, 0);
+}
+
+function restoreChoices(form) {
+  const saved = store.loadAttestation() ?? {};
+  let touched = false;
+  for (const name of CHOICES) {
+    const field = form.elements[name];
+    const value = saved[stored(name)];
+    if (!field) continue;
+    if (changedByHand(field)) touched = true;
+    else if (value !== undefined) field.value = String(value);
+  }
+  if (touched) store.saveAttestation(choicesOf(form));
+}
+
 async function start(root) {
-  const checklist = await fetch(siteUrl(root.dataset.src)).then((r) => r.json());
   const form = root.querySelector("[data-portfolio-choices]");
+  restoreChoices(form);
+  // Saved from the first change on, while the checklist is still on its way.
+  let draw = () => {};
+  form.addEventListener("input", () => {
+    store.saveAttestation(choicesOf(form));
+    draw();
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+  const checklist = await fetch(siteUrl(root.dataset.src)).then((r) => r.json());
   const list = root.querySelector("[data-portfolio-list]");
   const summary = root.querySelector("[data-portfolio-summary]");
-  const saved = store.loadAttestation() ?? {};
-  for (const name of CHOICES) {
-    const value = saved[stored(name)];
-    if (value !== undefined && form.elements[name]) form.elements[name].value = String(value);
-  }
-  const draw = () => {
+  draw = () => {
     const choices = choicesOf(form);
     const category = choices.sought ?? form.elements.category.value;
     const found = kept(choices);
@@ -273,11 +296,6 @@ async function start(root) {
       status.textContent = t("pack.failed", { reason: error.message });
     }
   });
-  form.addEventListener("input", () => {
-    store.saveAttestation(choicesOf(form));
-    draw();
-  });
-  form.addEventListener("submit", (event) => event.preventDefault());
   document.addEventListener("kasibi:restored", draw);
   addEventListener("storage", draw);
   draw();
