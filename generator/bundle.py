@@ -64,12 +64,15 @@ class Bundle:
     def path(self, *parts: str) -> str:
         return "/".join((self.root, *parts))
 
-    def build_module(self, ui: dict[str, str], pages: dict[str, str], download_bytes: int, snapshot_bytes: int) -> str:
+    def build_module(
+        self, ui: dict[str, str], pages: dict[str, str], download_bytes: int, snapshot_bytes: int | None
+    ) -> str:
         """``build.js``: what the browser code needs to know about this build, as one ES module.
 
         ``download_bytes``: what the engine's worker fetches at start, decoded, so its progress has a
         total even when the server compresses the files (then Content-Length tells only the wire size);
-        ``snapshot_bytes``: the same for a start that restores the snapshot (snapshot.py)."""
+        ``snapshot_bytes``: the same for a start that restores the snapshot (snapshot.py), None when the build
+        has none (the worker then never asks for it)."""
         build = {
             "version": self.label,
             "pyodide": f"../../{PYODIDE_DIR.removeprefix('assets/')}/",

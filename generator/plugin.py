@@ -48,7 +48,6 @@ from .render import (
 from .runtime import RuntimeMissingError, runtime_files
 from .schema import load_folder
 from .search_index import prepare_search
-from .snapshot import SnapshotError
 from .template_schema import load_templates
 
 FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
@@ -176,7 +175,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                 Path(config.config_file_path).parent / "node_modules",
                 self._cache(config),
             )
-        except (SnapshotError, app_manifest.AppIconError) as error:
+        except app_manifest.AppIconError as error:
             raise PluginError(str(error)) from None
         for item in published:
             if item.source:

@@ -8,6 +8,7 @@ Pyodide runtime under its versioned folder, the service worker at the site root.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from .browser import docx
 from .bundle import PYODIDE_DIR, Bundle, strings_module
 from .i18n import load_ui
 from .runtime import STDLIB
+
+log = logging.getLogger(__name__)
 
 MODULE_SCRIPTS = (
     "assessment.js",
@@ -76,8 +79,12 @@ def site_files(
     trimmed = stdlib.trimmed_stdlib(package_stdlib, stdlib.listed_files())
     out.append(SiteFile(bundle.path("engine", STDLIB), trimmed))
     runtime = [path for path in runtime if path.name != STDLIB]
-    memory = snapshot.make_snapshot(runtime[0].parent, browser.module_files(), trimmed, cache)
-    out.append(SiteFile(bundle.path("engine", snapshot.SNAPSHOT), memory))
+    try:
+        memory = snapshot.make_snapshot(runtime[0].parent, browser.module_files(), trimmed, cache)
+        out.append(SiteFile(bundle.path("engine", snapshot.SNAPSHOT), memory))
+    except snapshot.SnapshotError as error:  # a site without it works: the engine starts Python the usual way
+        log.warning("%s; the site is built without the engine's start-up snapshot (the engine starts slower)", error)
+        memory = None
     out += [SiteFile(f"{PYODIDE_DIR}/{path.name}", source=path) for path in runtime]
     out += [SiteFile(bundle.path("js", p.name), source=p) for p in sorted((site_src / "js").glob("*.js"))]
     out += [SiteFile(bundle.path("css", p.name), source=p) for p in sorted((site_src / "css").glob("*.css"))]
@@ -85,7 +92,7 @@ def site_files(
     fetched = [*browser.module_files(), *(path for path in runtime if path.suffix != ".mjs")]
     download = sum(path.stat().st_size for path in fetched) + len(trimmed)
     # Restoring the snapshot, the worker fetches it instead of the Python sources.
-    with_snapshot = download - sum(path.stat().st_size for path in browser.module_files()) + len(memory)
+    with_snapshot = memory and download - sum(path.stat().st_size for path in browser.module_files()) + len(memory)
     out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages, download, with_snapshot)))
     second = load_ui(site_src / "i18n", SECOND_LANGUAGE)
     out.append(SiteFile(bundle.path("js", f"build-{SECOND_LANGUAGE}.js"), strings_module(second)))

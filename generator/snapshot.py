@@ -23,6 +23,7 @@ from .compress import kept_or_made
 SCRIPT = Path(__file__).with_name("snapshot.mjs")
 SNAPSHOT = "snapshot.bin"
 NODE_SECONDS = 300  # a loaded 2-core machine takes about 10 s
+NODE_MAJOR = 20  # Node 18 (Debian 12's, Ubuntu 24.04's) ends the pinned Pyodide's snapshot in a native crash
 
 
 class SnapshotError(RuntimeError):
@@ -41,9 +42,13 @@ def _run_node(pyodide_dir: Path, modules: list[Path], stdlib_zip: bytes) -> byte
     node = shutil.which("node")
     if node is None:
         raise SnapshotError(
-            "node not found: the build makes the engine's start-up snapshot with Node.js 20 or newer "
-            "(the one npm installs Pyodide with); install it and build again"
+            f"node not found: the build makes the engine's start-up snapshot with Node.js {NODE_MAJOR} or newer"
         )
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    major = version.lstrip("v").split(".")[0]
+    if not major.isdigit() or int(major) < NODE_MAJOR:
+        found = version or "(no version)"
+        raise SnapshotError(f"Node.js {found} cannot make the snapshot: it needs {NODE_MAJOR} or newer")
     with tempfile.TemporaryDirectory(prefix="kasibi-snapshot-") as tmp:
         engine = Path(tmp)
         (engine / "python_stdlib.zip").write_bytes(stdlib_zip)

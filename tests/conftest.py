@@ -144,14 +144,22 @@ class Browser:
     """Chromium whose contexts block service workers unless a test asks for one (service_workers="allow"):
     otherwise every context would fetch and cache the site's 200 files beside the test, on the same CPU."""
 
+    # Playwright's 30 s for a step (a page load, a click) is short for a machine as loaded as CI's, where six
+    # Chromiums share two cores; a step that does fail still says so, only later.
+    STEP_MS = 90_000
+
     def __init__(self, chromium) -> None:
         self._chromium = chromium
 
     def new_context(self, **options):
-        return self._chromium.new_context(**{"service_workers": "block", **options})
+        context = self._chromium.new_context(**{"service_workers": "block", **options})
+        context.set_default_timeout(self.STEP_MS)
+        return context
 
     def new_page(self, **options):
-        return self._chromium.new_page(**{"service_workers": "block", **options})
+        page = self._chromium.new_page(**{"service_workers": "block", **options})
+        page.set_default_timeout(self.STEP_MS)
+        return page
 
     def __getattr__(self, name: str):
         return getattr(self._chromium, name)

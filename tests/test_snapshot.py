@@ -6,7 +6,10 @@ started as usual does, starts Python as usual when the snapshot is broken, and n
 from __future__ import annotations
 
 import gzip
+import logging
+import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +21,10 @@ from test_instruments_e2e import INSTRUMENTS, fill
 
 from generator import browser as browser_package
 from generator import snapshot
+from generator.bundle import Bundle
+from generator.i18n import load_ui
+from generator.publish import site_files
+from generator.runtime import runtime_files
 from generator.snapshot import SnapshotError, make_snapshot
 
 FLAGSHIP = "cycle-self-assessment"
@@ -58,6 +65,44 @@ def test_without_node_the_build_says_what_to_install(monkeypatch, site_dir):
     stdlib_zip = (engine_dir(site_dir) / "python_stdlib.zip").read_bytes()
     with pytest.raises(SnapshotError, match=r"node not found: .*Node\.js 20"):
         make_snapshot(ROOT / "node_modules/pyodide", browser_package.module_files(), stdlib_zip, cache=None)
+
+
+def node_that(tmp_path: Path, version: str, crash: str) -> Path:
+    """A `node` that says `version` and, asked to run anything, ends as Node 18 ends the snapshot: a native stack."""
+    node = tmp_path / "bin" / "node"
+    node.parent.mkdir()
+    node.write_text(f'#!/bin/sh\n[ "$1" = --version ] && echo {version} && exit 0\necho "{crash}" >&2\nexit 134\n')
+    node.chmod(0o755)
+    return node.parent
+
+
+@pytest.mark.parametrize(
+    ("version", "says"),
+    [
+        ("v18.20.4", r"Node\.js v18\.20\.4 cannot make the snapshot: it needs 20 or newer"),
+        ("v22.1.0", r"snapshot\.mjs: Node could not make the snapshot: .*15: 0x7f \[libc\.so\.6\]"),
+    ],
+)
+def test_a_node_that_cannot_make_it_is_named_and_the_site_is_built_without_it(
+    tmp_path, monkeypatch, caplog, site_dir, version, says
+):
+    bin_dir = node_that(tmp_path, version, "14: 0x7e [node]\n15: 0x7f [libc.so.6]")
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    stdlib_zip = (engine_dir(site_dir) / "python_stdlib.zip").read_bytes()
+    with pytest.raises(SnapshotError, match=says):
+        make_snapshot(ROOT / "node_modules/pyodide", browser_package.module_files(), stdlib_zip, cache=None)
+    # The step that lists the site's files goes on without it, says so in one line, and the worker never asks.
+    bundle = Bundle.of("0.1.0", [])
+    runtime = runtime_files(ROOT / "node_modules/pyodide")
+    ui = load_ui(ROOT / "site_src/i18n", "kk")
+    with caplog.at_level(logging.WARNING, logger="generator.publish"):
+        files = {f.path: f for f in site_files(bundle, ROOT / "site_src", {}, {}, runtime, ui, {})}
+    [warning] = caplog.records
+    assert re.search(says, warning.getMessage()) and "without the engine's start-up snapshot" in warning.getMessage()
+    assert bundle.path("engine", snapshot.SNAPSHOT) not in files
+    assert bundle.path("engine", "engine.py") in files
+    build = files[bundle.path("js", "build.js")].content
+    assert '"downloadWithSnapshot": null' in build
 
 
 def test_a_fast_link_restores_the_snapshot_at_once(browser, site_dir):

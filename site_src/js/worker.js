@@ -145,7 +145,8 @@ for (const name of ["compileStreaming", "instantiateStreaming"]) {
 const snapshotUrl = new URL("snapshot.bin", engineUrl).href;
 const FAST_LINK_MBPS = 10; // Chromium's highest estimate (it rounds down to this)
 const LAN_FETCH_MS = 60; // a small file, asked and fully arrived, on a school's LAN (most mobile links take longer)
-const canUnpack = typeof DecompressionStream === "function";
+// A build whose Node could not make it has none (generator/snapshot.py): then it is never asked for.
+const useSnapshot = typeof DecompressionStream === "function" && Boolean(BUILD.downloadWithSnapshot);
 const saveData = Boolean(navigator.connection?.saveData);
 
 // Fast: Chromium estimates so, or (not on a phone's mobile data) every file this worker has fetched
@@ -166,7 +167,7 @@ async function keptSnapshot() {
 }
 
 async function snapshotToRestore() {
-  if (!canUnpack) return null;
+  if (!useSnapshot) return null;
   let response = await keptSnapshot();
   if (!response?.ok && fastLink()) response = await fetch(snapshotUrl);
   if (!response?.ok) return null;
@@ -180,7 +181,7 @@ function unpacked(response) {
 
 // For the next start: read to the end, so the browser (and the service worker) keeps it.
 function fetchSnapshotForLater() {
-  if (canUnpack && !saveData) networkFetch(snapshotUrl).then((response) => response.arrayBuffer()).catch(() => {});
+  if (useSnapshot && !saveData) networkFetch(snapshotUrl).then((response) => response.arrayBuffer()).catch(() => {});
 }
 
 function startPyodide(loadPyodide, snapshot) {
