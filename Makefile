@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve dev build test lint bench clean system-deps release
+.PHONY: serve dev build test lint bench clean system-deps release node-check
 
 # Python dependencies, exact versions from requirements.lock.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -16,12 +16,19 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
+# Node 18 or newer (Debian 12's and Ubuntu 24.04's apt installs 18): said in one line, before npm says more.
+node-check:
+	@command -v node >/dev/null && command -v npm >/dev/null \
+	  || { echo "Node.js 18 or newer and npm are needed: apt-get install nodejs npm" >&2; exit 1; }
+	@node -e 'process.exit(+process.versions.node.split(".")[0] < 18 ? 1 : 0)' \
+	  || { echo "Node.js $$(node --version) is too old: the build needs 18 or newer" >&2; exit 1; }
+
 # The pinned Pyodide runtime (npm checks the integrity hash in package-lock.json).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-deps: $(VENV)/.installed node_modules/.installed
+deps: $(VENV)/.installed node-check node_modules/.installed
 
 build: deps
 	$(BIN)/mkdocs build --strict

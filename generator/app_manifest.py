@@ -113,7 +113,7 @@ def _draw(svgs: list[str], resvg: Path) -> list[bytes]:
     node = shutil.which("node")
     if node is None:
         raise AppIconError(
-            "node not found: the build draws the app's icons with Node.js 20 or newer (the one npm installs "
+            "node not found: the build draws the app's icons with Node.js 18 or newer (the one npm installs "
             "Pyodide with); install it and build again"
         )
     try:

@@ -5,11 +5,13 @@
 // Sealed while it runs, so the same inputs give the same bytes: a fixed clock, seeded randomness, fixed
 // str hashes, Python's `random` seeded (the worker reseeds it from the browser after restoring).
 
+import { webcrypto } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 const [pyodideDir, engineDir, out, ...modules] = process.argv.slice(2);
 
+globalThis.crypto ??= webcrypto; // Node 18 has it only as a module
 let state = 0x2545f491; // xorshift32: not for secrets, only for the same bytes on every build
 Object.defineProperty(globalThis.crypto, "getRandomValues", {
   configurable: true,
@@ -25,7 +27,7 @@ Object.defineProperty(globalThis.crypto, "getRandomValues", {
   },
 });
 Date.now = () => Date.UTC(2026, 0, 1);
-performance.now = () => 0;
+Object.defineProperty(performance, "now", { configurable: true, value: () => 0 }); // read-only in Node 18
 
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);
 const pyodide = await loadPyodide({

@@ -23,7 +23,7 @@ from .compress import kept_or_made
 SCRIPT = Path(__file__).with_name("snapshot.mjs")
 SNAPSHOT = "snapshot.bin"
 NODE_SECONDS = 300  # a loaded 2-core machine takes about 10 s
-NODE_MAJOR = 20  # Node 18 (Debian 12's, Ubuntu 24.04's) ends the pinned Pyodide's snapshot in a native crash
+NODE_MAJOR = 18  # Debian 12's and Ubuntu 24.04's; the pinned Pyodide asks for it too
 
 
 class SnapshotError(RuntimeError):
