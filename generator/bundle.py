@@ -26,7 +26,8 @@ RELEASE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-
 
 
 class ReleaseError(ValueError):
-    """The release is not a release number."""
+    """A release cannot be made as asked: a version that is not a release number, a built site or hosting file
+    a release step cannot use (the message names the file)."""
 
 
 def check_release(version: str) -> str:

@@ -28,7 +28,7 @@ from .browser import aggregate, engine
 from .checker import ValidationError
 from .checklist import load_checklist
 from .i18n import load_catalogue
-from .release import make_release
+from .release import ReleaseError, make_release
 from .schema import load_folder, load_instrument
 from .template_schema import load_templates
 
@@ -151,7 +151,7 @@ def _build(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     try:
         archive = make_release(Path.cwd(), Path(args.dist), args.version)
-    except RuntimeError as error:
+    except (ReleaseError, OSError) as error:
         print(error, file=sys.stderr)
         return 1
     print(f"{archive} ({archive.stat().st_size / 1_000_000:.1f} MB)")

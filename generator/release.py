@@ -23,10 +23,10 @@ import zipfile
 from pathlib import Path
 
 import material
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 
-from .bundle import check_release
-from .page_scripts import check_scripts, script_hashes
+from .bundle import ReleaseError, check_release
+from .page_scripts import UnknownScriptError, check_scripts, script_hashes
 
 PROJECT = Path(__file__).resolve().parents[1]
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
@@ -34,10 +34,16 @@ FILE_MODE, FOLDER_MODE = 0o100644, 0o040755  # rw-r--r--, rwxr-xr-x: any web ser
 THEME_DIRS = [PROJECT / "site_src" / "theme", Path(material.__file__).parent / "templates"]  # as mkdocs.yml says
 
 
+VERSION_META = re.compile(r'<meta name="kasibi-version" content="([^"]+)"')
+
+
 def content_security_policy(site: Path) -> str:
     """A policy under which every page of ``site`` works and nothing else runs: only the inline scripts
     the theme emits are allowed (by their hashes); a page with any other fails here, as in the build."""
-    hashes = script_hashes(check_scripts(site, THEME_DIRS))
+    try:
+        hashes = script_hashes(check_scripts(site, THEME_DIRS))
+    except UnknownScriptError as error:
+        raise ReleaseError(str(error)) from None
     directives = [
         "default-src 'self'",
         "script-src 'self' 'wasm-unsafe-eval' " + " ".join(hashes),  # Pyodide compiles WebAssembly
@@ -56,6 +62,8 @@ def content_security_policy(site: Path) -> str:
 
 def immutable_folders(site: Path) -> list[str]:
     """The fingerprinted asset folders of this build (their names change with their content)."""
+    if not (site / "assets").is_dir():
+        raise ReleaseError(f"{site / 'assets'}: the built site has no assets folder")
     fingerprinted = re.compile(r"^(kasibi-[0-9a-f]+|pyodide-[0-9.]+|javascripts|stylesheets)$")
     return sorted(f"assets/{p.name}" for p in (site / "assets").iterdir() if p.is_dir() and fingerprinted.match(p.name))
 
@@ -79,15 +87,22 @@ def write_server_files(
         **nginx,
         "zip_name": zip_name,
     }
+
+    def render(name: str) -> str:
+        try:
+            return env.get_template(name).render(values)
+        except TemplateNotFound:
+            raise ReleaseError(f"{configs / name}: missing (the release's hosting files are made from it)") from None
+        except TemplateError as error:
+            raise ReleaseError(f"{configs / name}: {error}") from None
+
     server.mkdir(parents=True, exist_ok=True)
-    (site / ".htaccess").write_text(env.get_template("htaccess").render(values), encoding="utf-8")
-    (site / "web.config").write_text(env.get_template("web.config").render(values), encoding="utf-8")
-    (server / "nginx.conf").write_text(env.get_template("nginx.conf").render(values), encoding="utf-8")
-    (server / "nginx-mime.types").write_text(
-        (configs / "nginx-mime.types").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    (site / ".htaccess").write_text(render("htaccess"), encoding="utf-8")
+    (site / "web.config").write_text(render("web.config"), encoding="utf-8")
+    (server / "nginx.conf").write_text(render("nginx.conf"), encoding="utf-8")
+    (server / "nginx-mime.types").write_text(render("nginx-mime.types"), encoding="utf-8")
     (server / "csp.txt").write_text(values["csp"] + "\n", encoding="utf-8")
-    return env.get_template("README.txt").render(values)
+    return render("README.txt")
 
 
 def source_date(project: Path) -> int:
@@ -115,8 +130,19 @@ def build_site(project: Path, out: Path, version: str | None) -> str:
         text=True,
     )
     if done.returncode:
-        raise RuntimeError(f"the site did not build:\n{done.stderr}")
-    meta = re.search(r'<meta name="kasibi-version" content="([^"]+)"', (out / "index.html").read_text(encoding="utf-8"))
+        raise ReleaseError(f"the site did not build:\n{done.stderr}")
+    return site_version(out)
+
+
+def site_version(site: Path) -> str:
+    """The version the built ``site``'s home page reports (site_src/theme/main.html writes it)."""
+    home = site / "index.html"
+    try:
+        meta = VERSION_META.search(home.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReleaseError(f"{home}: the built site's home page cannot be read ({error})") from None
+    if meta is None:
+        raise ReleaseError(f'{home}: no <meta name="kasibi-version">; the theme (site_src/theme/main.html) writes it')
     return meta.group(1)
 
 

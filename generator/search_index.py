@@ -16,7 +16,7 @@ import json
 import re
 from pathlib import Path
 
-from .offline import apply_patches
+from .offline import OfflinePatchError, apply_patches
 
 INDEX = "search/search_index.json"
 TAG = re.compile(r"<[^>]+>")
@@ -55,7 +55,11 @@ def prepare_search(site: Path) -> list[str]:
     changed = apply_patches(site, LAZY_INDEX, "search index fetched on first use")
     path = site / INDEX
     if path.is_file():
-        index = compact(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            index = compact(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:  # not what Material's search writes
+            message = f"{INDEX}: not the search plugin's index ({error!r}); has the theme changed?"
+            raise OfflinePatchError(message) from None
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         changed.append(f"{INDEX}: {path.stat().st_size} bytes of UTF-8 plain text")
     return changed

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.release import content_security_policy, make_release
+from generator import cli, release
+from generator.bundle import ReleaseError
+from generator.release import content_security_policy, make_release, site_version, write_server_files
 
 COPIED = ("assessments", "attestation", "docs", "generator", "includes", "release", "site_src", "templates")
 
@@ -100,6 +102,27 @@ def test_the_csp_allows_only_the_theme_scripts_and_refuses_a_site_with_another(t
     )
     with pytest.raises(ValueError, match=r"intro\.html: an inline <script> the theme does not emit"):
         content_security_policy(site)
+
+
+def test_what_a_release_step_cannot_use_is_named_without_a_traceback(tmp_path, monkeypatch, capsys):
+    site = tmp_path / "site"
+    with pytest.raises(ReleaseError, match=r"site/index\.html: the built site's home page cannot be read"):
+        site_version(site)
+    site.mkdir()
+    (site / "index.html").write_text("<html><head><title>Kasibi</title></head></html>", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r'site/index\.html: no <meta name="kasibi-version">'):
+        site_version(site)
+    configs = tmp_path / "release"
+    shutil.copytree(ROOT / "release", configs)
+    (configs / "web.config").unlink()
+    (site / "assets").mkdir()
+    with pytest.raises(ReleaseError, match=r"release/web\.config: missing"):
+        write_server_files(site, tmp_path / "server", configs, "1.0.0+x", "kasibi.zip")
+    # The command says the same in one line and ends with 1.
+    monkeypatch.setattr(release, "build_site", lambda project, out, version: site_version(site))
+    assert cli.main(["release", "--dist", str(tmp_path / "dist")]) == 1
+    said = capsys.readouterr().err
+    assert 'no <meta name="kasibi-version">' in said and "Traceback" not in said
 
 
 class _Metas(HTMLParser):
