@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
+from generator.release import build_site as release_build
 from generator.release import make_release
 from generator.schema import load_instrument
 
@@ -73,6 +74,20 @@ def archive(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
             assert expected == [hashlib.sha256(made.read_bytes()).hexdigest(), made.name]
             (run / "release.made").write_text(made.name, encoding="utf-8")
         return run / "dist" / (run / "release.made").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def two_versions(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, Path]:
+    """The site built as version 1.0.0 and as 2.0.0, once per run, for the tests of an update; they read them."""
+    run = shared_folder(tmp_path_factory, worker_id)
+    first, second = run / "v1", run / "v2"
+    with open(run / "versions.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (run / "versions.built").exists():
+            assert release_build(ROOT, first, "1.0.0").startswith("1.0.0+")
+            assert release_build(ROOT, second, "2.0.0").startswith("2.0.0+")
+            (run / "versions.built").touch()
+    return first, second
 
 
 @pytest.fixture(scope="session")

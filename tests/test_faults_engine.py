@@ -322,10 +322,8 @@ def sw_state(page) -> str:
     )
 
 
-def test_defect_8_open_tab_keeps_working_after_an_update(browser, tmp_path):
-    first, second = tmp_path / "v1", tmp_path / "v2"
-    build_site(ROOT, first, "1.0.0")
-    build_site(ROOT, second, "2.0.0")
+def test_defect_8_open_tab_keeps_working_after_an_update(browser, tmp_path, two_versions):
+    first, second = two_versions
     live = tmp_path / "www" / "kasibi"
     live.parent.mkdir()
     live.symlink_to(first, target_is_directory=True)

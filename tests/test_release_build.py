@@ -5,6 +5,7 @@ writes into attributes is escaped."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,15 @@ from conftest import ROOT
 
 from generator import cli, release
 from generator.bundle import ReleaseError
-from generator.release import content_security_policy, make_release, site_version, write_server_files
+from generator.page_scripts import UnknownScriptError, check_scripts
+from generator.release import (
+    THEME_DIRS,
+    content_security_policy,
+    make_release,
+    site_version,
+    source_date,
+    write_server_files,
+)
 
 COPIED = ("assessments", "attestation", "docs", "generator", "includes", "release", "site_src", "templates")
 
@@ -44,19 +53,19 @@ def mkdocs_build(project: Path, out: Path, **env: str) -> subprocess.CompletedPr
     )
 
 
-def test_the_same_sources_in_two_folders_give_the_same_site_and_zip(tmp_path):
-    archives = []
-    for name in ("one", "two"):
-        project = project_copy(tmp_path / name / "kasibi")
-        archives.append(make_release(project, tmp_path / name / "dist", "1.0.0"))
-    first, second = (zipfile.ZipFile(archive) for archive in archives)
+def test_the_same_sources_in_another_folder_give_the_same_site_and_zip(tmp_path, monkeypatch, archive):
+    # The run's release (made from the checkout) against one made from a copy elsewhere, dated as the checkout.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(source_date(ROOT)))
+    project = project_copy(tmp_path / "kasibi")
+    copy = make_release(project, tmp_path / "dist", "9.9.9")
+    first, second = zipfile.ZipFile(archive), zipfile.ZipFile(copy)
     assert first.namelist() == second.namelist()
     bundles = {n.split("/")[3] for n in first.namelist() if n.count("/") > 3 and "/assets/kasibi-" in n}
     assert len(bundles) == 1  # one fingerprinted folder, the same in both
     differing = [n for n in first.namelist() if first.read(n) != second.read(n)]
     assert differing == []
-    assert archives[0].read_bytes() == archives[1].read_bytes()
-    assert archives[0].name == archives[1].name
+    assert archive.read_bytes() == copy.read_bytes()
+    assert archive.name == copy.name
 
 
 @pytest.mark.parametrize("version", ['1.0"><script>alert(1)</script>', "../../outside", "1.0/2", "v1.0.0", "1.0", ""])
@@ -74,21 +83,34 @@ def test_a_version_that_is_not_a_release_number_stops_the_build_with_a_message(t
     assert not (tmp_path / "site/index.html").exists()
 
 
-@pytest.mark.parametrize(
-    ("raw", "says"),
-    [
-        ("<script>alert(document.cookie)</script>", "inline <script> the theme does not emit"),
-        ('<script type="module">import("./x.js")</script>', "inline <script> the theme does not emit"),
-        ('<script src="https://cdn.example.org/x.js"></script>', "a script from another host"),
-    ],
-)
-def test_a_raw_script_in_a_page_fails_the_build(tmp_path, raw, says):
+RAW_SCRIPTS = [
+    ("<script>alert(document.cookie)</script>", "inline <script> the theme does not emit"),
+    ('<script type="module">import("./x.js")</script>', "inline <script> the theme does not emit"),
+    ('<script src="https://cdn.example.org/x.js"></script>', "a script from another host"),
+]
+
+
+def test_a_raw_script_in_a_page_fails_the_build(tmp_path):
+    raw, says = RAW_SCRIPTS[1]  # the build runs the check below; each kind of script is tried there
     project = project_copy(tmp_path / "kasibi")
     page = project / "docs/intro.md"
     page.write_text(page.read_text(encoding="utf-8") + f"\n\n{raw}\n", encoding="utf-8")
     done = mkdocs_build(project, tmp_path / "site")
     assert done.returncode != 0
     assert "intro.html" in done.stderr and says in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("raw", "says"), RAW_SCRIPTS)
+def test_the_script_check_names_the_page_with_a_raw_script(tmp_path, site_dir, raw, says):
+    site = tmp_path / "site"
+    site.mkdir()
+    page = site / "intro.html"
+    built = (site_dir / "intro.html").read_text(encoding="utf-8")
+    page.write_text(built, encoding="utf-8")
+    assert check_scripts(site, THEME_DIRS)  # the page as built passes: the theme's own scripts
+    page.write_text(built.replace("</article>", f"{raw}</article>"), encoding="utf-8")
+    with pytest.raises(UnknownScriptError, match=rf"intro\.html: .*{re.escape(says)}"):
+        check_scripts(site, THEME_DIRS)
 
 
 def test_the_csp_allows_only_the_theme_scripts_and_refuses_a_site_with_another(tmp_path, site_dir):
