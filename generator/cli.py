@@ -5,6 +5,10 @@ validate                          check every instrument, template and the attes
 score INSTRUMENT ANSWERS.json     score one answers file in CPython and print the result
 score RESULTS.json                recompute every result of an exported file; report any mismatch
 build [mkdocs build options]      build the site (MkDocs with this project's plugin)
+prepare OUT                       the build's first step without MkDocs: check and compile the data, write the
+                                  files the generator adds to the site into OUT (pipeline.py)
+finish SITE                       the build's last step on a rendered site folder: offline, search index, CSP check,
+                                  service worker, compression (pipeline.py)
 release [--version V]             build the intranet zip (dist/) with its hosting notes and SHA-256
 aggregate FILES_OR_FOLDERS... [--json OUT]
                                   the school (or region) summary of teachers' share files, zips and summaries
@@ -19,6 +23,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,7 +33,8 @@ from .browser import aggregate, engine
 from .checker import ValidationError
 from .checklist import load_checklist
 from .i18n import load_catalogue
-from .release import ReleaseError, make_release
+from .pipeline import BuildError, SiteBuild, Sources, page_urls
+from .release import THEME_DIRS, ReleaseError, make_release
 from .schema import load_folder, load_instrument
 from .template_schema import load_templates
 
@@ -255,6 +261,35 @@ def _aggregate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare(args: argparse.Namespace) -> int:
+    root = Path.cwd()
+    try:
+        files = SiteBuild(Sources.of_project(root)).prepare(page_urls(root / "docs"))
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    for item in files:
+        target = out / item.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if item.source:
+            shutil.copyfile(item.source, target)
+        else:
+            target.write_bytes(item.content if isinstance(item.content, bytes) else item.content.encode())
+    print(f"{len(files)} files in {out}")
+    return 0
+
+
+def _finish(args: argparse.Namespace) -> int:
+    root = Path.cwd()
+    try:
+        SiteBuild(Sources.of_project(root)).finish(Path(args.site), [root / "site_src/theme", *THEME_DIRS[1:]])
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -272,6 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="build the site into site/")
     build.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
     build.set_defaults(run=_build)
+    prepare = commands.add_parser("prepare", help="check and compile the data; write the site's added files to OUT")
+    prepare.add_argument("out")
+    prepare.set_defaults(run=_prepare)
+    finish = commands.add_parser("finish", help="the last build step on a rendered site folder")
+    finish.add_argument("site")
+    finish.set_defaults(run=_finish)
     release = commands.add_parser("release", help="build the intranet zip into dist/")
     release.add_argument("--version", help="the release name (default: pyproject.toml's version)")
     release.add_argument("--dist", default="dist")

@@ -19,7 +19,7 @@ import pytest
 from support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
 from generator.release import build_site as release_build
-from generator.release import make_release
+from generator.release import make_release, source_date
 from generator.schema import load_instrument
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("KASIBI_COMPRESS_CACHE", str(ROOT / ".cache" / "precompressed"))
 
 
-def build_site(out: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def build_site(out: Path, config: Path = ROOT / "mkdocs.yml", engine: str = "mkdocs") -> subprocess.CompletedProcess:
+    """``engine build`` (MkDocs, or ProperDocs: test_second_engine.py) dated as the last commit, as a release is."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": str(source_date(ROOT))}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
+        [sys.executable, "-m", engine, "build", "--strict", "-f", str(config), "-d", str(out)],
         cwd=ROOT,
         env=env,
         capture_output=True,
