@@ -25,6 +25,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from generator.bundle import PYODIDE_DIR
 from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,9 +34,9 @@ BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare</title>
 const worker = new Worker(new URL("./bare-worker.js", location.href), {type: "module"});
 worker.onmessage = () => { window.readyMs = performance.now(); };  // from the navigation's start, as ours
 </script>"""
-BARE_WORKER = """import { loadPyodide } from "./assets/pyodide-314.0.7/pyodide.mjs";
-const runtime = new URL("./assets/pyodide-314.0.7/", import.meta.url).href;
-await loadPyodide({ indexURL: runtime, packageBaseUrl: runtime });
+BARE_WORKER = f"""import {{ loadPyodide }} from "./{PYODIDE_DIR}/pyodide.mjs";
+const runtime = new URL("./{PYODIDE_DIR}/", import.meta.url).href;
+await loadPyodide({{ indexURL: runtime, packageBaseUrl: runtime }});
 postMessage("ready");"""
 OURS = """() => new Promise((resolve) => {
   const line = document.querySelector("[data-engine-status]");
@@ -101,7 +102,7 @@ def main() -> None:
         copy = Path(tmp, "site")
         shutil.copytree(site, copy)
         # The floor is Pyodide as its package ships it: the whole stdlib (the site publishes a trimmed one).
-        shutil.copy(ROOT / "node_modules/pyodide/python_stdlib.zip", copy / "assets/pyodide-314.0.7")
+        shutil.copy(ROOT / "node_modules/pyodide/python_stdlib.zip", copy / PYODIDE_DIR)
         (copy / "bare.html").write_text(BARE_PAGE, encoding="utf-8")
         (copy / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
         without = Path(tmp, "without-snapshot")

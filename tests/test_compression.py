@@ -13,12 +13,13 @@ import brotli
 import pytest
 from support import QuietServer
 
+from generator.bundle import PYODIDE_DIR
 from generator.compress import ALREADY_COMPRESSED, CACHED_FROM, MIN_BYTES, compress_site
 from generator.serve import PrecompressedHandler, accepted
 
 DECODE = {".br": brotli.decompress, ".gz": gzip.decompress}
 TEXT_LIKE = (".html", ".js", ".mjs", ".css", ".json", ".py", ".wasm", ".svg")
-WASM = "assets/pyodide-314.0.7/pyodide.asm.wasm"
+WASM = f"{PYODIDE_DIR}/pyodide.asm.wasm"
 
 
 def siblings(site: Path) -> dict[str, bytes]:
@@ -35,14 +36,14 @@ def test_every_compressible_file_has_siblings_that_give_back_its_bytes(site_dir)
             assert sibling.is_file(), sibling
             assert decode(sibling.read_bytes()) == path.read_bytes(), sibling
     assert not [p for p in plain if p.suffix in ALREADY_COMPRESSED and p.with_name(p.name + ".br").exists()]
-    assert not (site_dir / "assets/pyodide-314.0.7/python_stdlib.zip.br").exists()  # a zip gains nothing
+    assert not (site_dir / f"{PYODIDE_DIR}/python_stdlib.zip.br").exists()  # a zip gains nothing
 
 
 def test_compressing_again_with_an_empty_cache_gives_the_same_bytes(site_dir, tmp_path):
     # The run's builds share one cache (conftest), so this compresses the build's files afresh: a page, the
     # stylesheet, the search index, Pyodide's loader (cached sizes), and a small script (never cached).
     # Two whole builds in two folders give the same release zip: test_release_build.py.
-    names = ["index.html", "search/search_index.json", "assets/pyodide-314.0.7/pyodide.asm.mjs"]
+    names = ["index.html", "search/search_index.json", f"{PYODIDE_DIR}/pyodide.asm.mjs"]
     names += [p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/stylesheets/main.*.min.css")]
     names += [p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/kasibi-*/js/engine-client.js")]
     for name in names:

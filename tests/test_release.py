@@ -29,6 +29,7 @@ from test_instruments_e2e import INSTRUMENTS, fill
 from test_templates import TEMPLATES
 from test_templates_e2e import TYPED, first_inputs
 
+from generator.bundle import PYODIDE_DIR
 from generator.release import NGINX_DEFAULTS, write_server_files
 
 STAGES = ("action", "analysis", "reflection", "design", "trial")
@@ -148,7 +149,7 @@ def test_served_by_nginx_under_another_subpath(browser, nginx):
         "content-security-policy"
     )
     score_flagship(page, url)
-    wasm = page.request.get(url + "assets/pyodide-314.0.7/pyodide.asm.wasm")
+    wasm = page.request.get(url + f"{PYODIDE_DIR}/pyodide.asm.wasm")
     assert wasm.headers["content-type"] == "application/wasm"
     assert "immutable" in wasm.headers["cache-control"]
     assert page.request.get(url + "index.html").headers["cache-control"] == "no-cache"
@@ -385,7 +386,7 @@ def test_a_second_version_takes_over_entirely(browser, tmp_path, two_versions):
 
 @pytest.mark.parametrize(("accept", "coding"), [("gzip", "gzip"), (None, None)])
 def test_nginx_with_the_shipped_config_sends_the_engine_compressed_to_who_accepts_it(nginx, release, accept, coding):
-    wasm = "assets/pyodide-314.0.7/pyodide.asm.wasm"
+    wasm = f"{PYODIDE_DIR}/pyodide.asm.wasm"
     headers = {"Accept-Encoding": accept} if accept else {}
     request = urllib.request.Request(nginx.sub + wasm, headers=headers)  # noqa: S310 - the test's nginx
     with urllib.request.urlopen(request) as response:  # noqa: S310

@@ -19,6 +19,8 @@ from apache import Apache
 from test_release import WATCH_CSP, get, outside, score_flagship, server_check
 from test_templates_e2e import TYPED, first_inputs
 
+from generator.bundle import PYODIDE_DIR
+
 CONFIGS = {
     "debian-default": ("None", ()),
     "override-only": ("FileInfo", ()),
@@ -27,7 +29,7 @@ CONFIGS = {
 }
 HOSTS = ("sub", "root", "alias")
 MISSING = ("no-such-page.html", "model/cycle/moved.html", "assets/kasibi-0/js/old.js")
-WASM = "assets/pyodide-314.0.7/pyodide.asm.wasm"
+WASM = f"{PYODIDE_DIR}/pyodide.asm.wasm"
 TYPES = {
     ".html": "text/html",
     ".js": "text/javascript",
