@@ -110,7 +110,7 @@ def test_the_icons_are_drawn_the_same_every_time_and_a_cached_build_needs_no_nod
     assert app_manifest.icons(LOGO, node_modules, tmp_path) == first
     monkeypatch.setattr(app_manifest.shutil, "which", lambda name: None)
     assert app_manifest.icons(LOGO, node_modules, tmp_path) == first  # from the cache: Node is not asked
-    with pytest.raises(AppIconError, match=r"node not found: .*Node\.js 20"):
+    with pytest.raises(AppIconError, match=r"node not found: .*Node\.js 18"):
         app_manifest.icons(LOGO, node_modules)
 
 
