@@ -3,12 +3,14 @@
 Builds the release zip, unpacks it, serves site/ on 127.0.0.1 and opens pages in headless Chromium
 with an empty cache. Prints: the zip and unpacked sizes; for a guidance page and for an instrument
 page, the bytes sent until the page is usable (the engine ready, for the instrument) and until the
-service worker has cached the whole site for offline use. Usage: python -m bench.release_size
+service worker has cached the whole site for offline use.
+Usage: python -m bench.release_size [RELEASE.zip]  (without a zip, it makes one from the sources)
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 import tempfile
 import threading
 import zipfile
@@ -51,9 +53,9 @@ def visit(browser, url: str, ready: str | None) -> tuple[int, int, str]:
     return usable, CountingHandler.sent, start
 
 
-def main() -> None:
+def main(given: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        archive = make_release(ROOT, Path(tmp, "dist"))
+        archive = Path(given[0]) if given else make_release(ROOT, Path(tmp, "dist"))
         with zipfile.ZipFile(archive) as zipped:
             unpacked = sum(info.file_size for info in zipped.infolist())
             # The precompressed siblings ship so the host need not compress: what they add to the download.
@@ -81,4 +83,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

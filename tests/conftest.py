@@ -78,17 +78,17 @@ def archive(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def two_versions(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, Path]:
-    """The site built as version 1.0.0 and as 2.0.0, once per run, for the tests of an update; they read them."""
+def two_versions(site_dir: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, Path]:
+    """Two versions of the site for the tests of an update, which read them: the run's site, and the same
+    sources built as version 2.0.0 (once per run)."""
     run = shared_folder(tmp_path_factory, worker_id)
-    first, second = run / "v1", run / "v2"
+    second = run / "v2"
     with open(run / "versions.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (run / "versions.built").exists():
-            assert release_build(ROOT, first, "1.0.0").startswith("1.0.0+")
             assert release_build(ROOT, second, "2.0.0").startswith("2.0.0+")
             (run / "versions.built").touch()
-    return first, second
+    return site_dir, second
 
 
 @pytest.fixture(scope="session")

@@ -129,3 +129,14 @@ class CountingServer:
 
     def reset(self) -> None:
         self._counts.clear()
+
+
+def greedy_cover(kinds: dict[str, set]) -> list[str]:
+    """Few names whose kinds together are every kind (greedy: the name adding the most kinds not yet covered,
+    ties broken by name, until none is left). A check that depends on kinds, not on each name, runs on these."""
+    left, chosen = set().union(*kinds.values()), []
+    while left:
+        best = max(sorted(kinds), key=lambda name: len(kinds[name] & left))
+        chosen.append(best)
+        left -= kinds[best]
+    return chosen

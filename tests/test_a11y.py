@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from support import greedy_cover
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -65,15 +66,10 @@ def kinds_of_element(page: str) -> set[str]:
 
 
 def covering_pages(site: Path) -> list[str]:
-    """Few pages that together show every kind of element of every page (greedy: the page showing the most
-    kinds not yet shown, until none is left)."""
-    pages = {path: kinds_of_element((site / path).read_text(encoding="utf-8")) for path in built_pages(site)}
-    left, chosen = set().union(*pages.values()), []
-    while left:
-        best = max(sorted(pages), key=lambda path: len(pages[path] & left))
-        chosen.append(best)
-        left -= pages[best]
-    return chosen
+    """Few pages that together show every kind of element of every page."""
+    return greedy_cover(
+        {path: kinds_of_element((site / path).read_text(encoding="utf-8")) for path in built_pages(site)}
+    )
 
 
 @pytest.mark.parametrize(("run", "part", "parts"), RUNS, ids=[f"{r}-{p + 1}of{n}" for r, p, n in RUNS])

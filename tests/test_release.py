@@ -30,7 +30,7 @@ from test_templates import TEMPLATES
 from test_templates_e2e import TYPED, first_inputs
 
 from generator.bundle import PYODIDE_DIR
-from generator.release import NGINX_DEFAULTS, write_server_files
+from generator.release import NGINX_DEFAULTS, site_version, write_server_files
 
 STAGES = ("action", "analysis", "reflection", "design", "trial")
 WATCH_CSP = (
@@ -367,7 +367,7 @@ def test_a_second_version_takes_over_entirely(browser, tmp_path, two_versions):
     page = context.new_page()
     score_flagship(page, server.url())
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=120_000)
-    assert page.get_attribute("meta[name=kasibi-version]", "content").startswith("1.0.0+")
+    assert page.get_attribute("meta[name=kasibi-version]", "content") == site_version(first)
 
     live.unlink()  # deploy: the folder is replaced whole
     live.symlink_to(second, target_is_directory=True)
