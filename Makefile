@@ -35,7 +35,7 @@ build: deps
 
 # The built site, served as a well-configured school server does (precompressed .br/.gz siblings).
 serve: build
-	$(BIN)/python -m generator.serve site --port $(PORT)
+	$(BIN)/python -m generator.ship.serve site --port $(PORT)
 
 # For authors: rebuilds and reloads the page on every save.
 dev: deps
@@ -52,9 +52,12 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; fi
 
+# Python: ruff. Browser code: TypeScript's checker over the JavaScript as it ships (JSDoc types, no bundler,
+# no output), with the worker's messages declared once in site_src/js/messages.js.
 lint: deps
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
+	node_modules/.bin/tsc -p tsconfig.json
 
 # Browser tests mostly wait on Chromium, Pyodide and throttled links (a full run uses about a third of two cores
 # with four), so six run side by side.

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from generator.browser import aggregate, engine
-from generator.schema import load_folder
+from generator.formats.instrument import load_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))

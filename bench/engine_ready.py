@@ -25,7 +25,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from generator.bundle import PYODIDE_DIR
+from generator.build.bundle import PYODIDE_DIR
 from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from generator.release import make_release
+from generator.ship.release import make_release
 from tests.support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,14 +29,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .browser import aggregate, engine
-from .checker import ValidationError
-from .checklist import load_checklist
-from .i18n import load_catalogue
-from .pipeline import BuildError, SiteBuild, Sources, page_urls
-from .release import THEME_DIRS, ReleaseError, make_release
-from .schema import load_folder, load_instrument
-from .template_schema import load_templates
+from generator.browser import aggregate, engine
+from generator.build.pipeline import BuildError, SiteBuild, Sources, page_urls
+from generator.formats.checker import ValidationError
+from generator.formats.checklist import load_checklist
+from generator.formats.i18n import load_catalogue
+from generator.formats.instrument import load_folder, load_instrument
+from generator.formats.template import load_templates
+from generator.ship.release import THEME_DIRS, ReleaseError, make_release
 
 
 def _validate(args: argparse.Namespace) -> int:

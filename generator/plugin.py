@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .pipeline import BuildError, SiteBuild, Sources, engine_start
+from generator.build.pipeline import BuildError, SiteBuild, Sources, engine_start
 
 FORM_PAGE_BOOST = 0.25
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from generator.render import rating_values
+from generator.build.render import rating_values
 
 
 def random_answer(item: dict[str, Any], rng: random.Random) -> Any:

@@ -18,14 +18,28 @@ from pathlib import Path
 import pytest
 from support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, QuietServer
 
-from generator.release import build_site as release_build
-from generator.release import make_release, source_date
-from generator.schema import load_instrument
+from generator.formats.instrument import load_instrument
+from generator.ship.release import build_site as release_build
+from generator.ship.release import make_release, source_date
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every build in the run (copies of the project in temporary folders too) shares the checkout's compression
 # cache: the engine's 10 MB is compressed once, not once per copy.
 os.environ.setdefault("KASIBI_COMPRESS_CACHE", str(ROOT / ".cache" / "precompressed"))
+# The slow layers, as markers (pyproject.toml): a test is `browser` when it runs headless Chromium and `build`
+# when it needs a built site or builds one. `pytest -m "not browser and not build"` is the quick loop (formats,
+# engine, CLI and build steps in CPython); a test that builds by itself says so with @pytest.mark.build.
+BROWSER_FIXTURES = {"browser", "page", "context"}
+BUILD_FIXTURES = {"site_dir", "archive", "two_versions", "release"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & BUILD_FIXTURES:
+            item.add_marker(pytest.mark.build)
 
 
 def build_site(out: Path, config: Path = ROOT / "mkdocs.yml", engine: str = "mkdocs") -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
-from generator.serve import PrecompressedHandler, QuietServer
+from generator.ship.serve import PrecompressedHandler, QuietServer
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright cannot download a browser here
 CHROMIUM_ARGS = [

@@ -19,7 +19,7 @@ from school_files import CATEGORIES, SENTINEL, random_facts, share_file, teacher
 
 from generator import cli
 from generator.browser import aggregate, engine
-from generator.schema import load_folder
+from generator.formats.instrument import load_folder
 
 CYCLE = "cycle-self-assessment"
 STAGES = ("action", "analysis", "reflection", "design", "trial")

@@ -24,11 +24,13 @@ import pytest
 from conftest import ROOT
 from jsonschema import Draft202012Validator
 
-from generator import render, schema, template_schema
 from generator.browser import docx
-from generator.checker import SCHEMAS, Mapping, field_name
-from generator.i18n import load_catalogue
-from generator.yamlfile import load
+from generator.build import render
+from generator.formats import instrument as schema
+from generator.formats import template as template_schema
+from generator.formats.checker import SCHEMAS, Mapping, field_name
+from generator.formats.i18n import load_catalogue
+from generator.formats.yamlfile import load
 
 CASE_SECONDS = 5.0  # a case takes milliseconds; the deadline only catches a hang
 CATALOGUE = load_catalogue(ROOT / "site_src" / "i18n", "kk")

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from generator import browser, snapshot, stdlib
+from generator import browser
 from generator.browser import engine
-from generator.bundle import PYODIDE_DIR
-from generator.offline import PATCHES, SOURCE_MAP_COMMENT
-from generator.publish import COMPRESSED_SIBLINGS
-from generator.runtime import PYODIDE_VERSION, RUNTIME_FILES, STDLIB
-from generator.schema import load_instrument
+from generator.build.bundle import PYODIDE_DIR
+from generator.build.offline import PATCHES, SOURCE_MAP_COMMENT
+from generator.build.publish import COMPRESSED_SIBLINGS
+from generator.formats.instrument import load_instrument
+from generator.ship import snapshot, stdlib
+from generator.ship.runtime import PYODIDE_VERSION, RUNTIME_FILES, STDLIB
 
 MATERIAL_EN = ROOT / ".venv/lib/python3.11/site-packages/material/templates/partials/languages/en.html"
 CDN_HOSTS = re.compile(
@@ -46,7 +47,7 @@ def test_site_holds_the_pinned_runtime_and_the_engine(site_dir):
     for name in runtime:
         published = (site_dir / PYODIDE_DIR / name).read_bytes()
         original = (ROOT / "node_modules/pyodide" / name).read_bytes()
-        if name == "pyodide.mjs":  # only its CDN default is made inert (generator/offline.py)
+        if name == "pyodide.mjs":  # only its CDN default is made inert (generator/build/offline.py)
             text = original.decode()
             for old, new in PATCHES["assets/pyodide-*/pyodide.mjs"].items():
                 text = text.replace(old, new)
@@ -146,7 +147,7 @@ def test_every_ui_string_the_code_uses_is_in_the_catalogue():
             if "provenance." in path.read_text()
             else set()
         )
-    for path in (ROOT / "generator/html").glob("*.html"):
+    for path in (ROOT / "generator/build/html").glob("*.html"):
         used |= set(re.findall(r"""ui\[["']([a-z_.]+)["']\]""", path.read_text(encoding="utf-8")))
     assert used - set(ui) == set()
     assert len(used) > 20

@@ -17,9 +17,9 @@ import yaml
 from conftest import ROOT
 from test_authoring_fuzz import CASE_SECONDS, SchemaWalk, deadline, substituted
 
-from generator.checker import SCHEMAS, ValidationError, field_name
-from generator.checklist import compile_checklist, load_checklist, recognise, validate
-from generator.yamlfile import Mapping, load
+from generator.formats.checker import SCHEMAS, ValidationError, field_name
+from generator.formats.checklist import compile_checklist, load_checklist, recognise, validate
+from generator.formats.yamlfile import Mapping, load
 
 CHECKLIST = ROOT / "attestation" / "checklist.yml"
 INSTRUMENTS = {path.stem for path in (ROOT / "assessments").glob("*.yml")}

@@ -1,4 +1,4 @@
-"""Precompressed siblings (generator/compress.py) and the servers that send them (generator/serve.py, nginx)."""
+"""Precompressed siblings (generator/ship/compress.py) and the servers that send them (ship/serve.py, nginx)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import brotli
 import pytest
 from support import QuietServer
 
-from generator.bundle import PYODIDE_DIR
-from generator.compress import ALREADY_COMPRESSED, CACHED_FROM, MIN_BYTES, compress_site
-from generator.serve import PrecompressedHandler, accepted
+from generator.build.bundle import PYODIDE_DIR
+from generator.ship.compress import ALREADY_COMPRESSED, CACHED_FROM, MIN_BYTES, compress_site
+from generator.ship.serve import PrecompressedHandler, accepted
 
 DECODE = {".br": brotli.decompress, ".gz": gzip.decompress}
 TEXT_LIKE = (".html", ".js", ".mjs", ".css", ".json", ".py", ".wasm", ".svg")

@@ -426,7 +426,7 @@ SPOKEN = {
 
 def expected_ending(number: int, case: str) -> str:
     """The ending the dictionary form of the number's last spoken word takes (numbers up to 1000)."""
-    from generator.numerals import CASES
+    from generator.formats.numerals import CASES
 
     last = 1000 if number == 1000 else number % 10 or number % 100 or (100 if number else 0)
     word, forms = SPOKEN[last]
@@ -434,7 +434,7 @@ def expected_ending(number: int, case: str) -> str:
 
 
 def test_the_number_ending_follows_the_number_as_read_from_0_to_1000():
-    from generator.numerals import CASES, with_case
+    from generator.formats.numerals import CASES, with_case
 
     wrong = [
         with_case(number, case)
@@ -447,7 +447,7 @@ def test_the_number_ending_follows_the_number_as_read_from_0_to_1000():
 
 
 def test_fill_writes_numbers_with_their_endings():
-    from generator.i18n import fill
+    from generator.formats.i18n import fill
 
     assert fill("Баға: {min:abl} {max:dat} дейін", min=0, max=10) == "Баға: 0-ден 10-ға дейін"
     assert fill("{min:abl} {max:dat}", min=1, max=5) == "1-ден 5-ке"
@@ -455,7 +455,7 @@ def test_fill_writes_numbers_with_their_endings():
 
 
 def test_no_interface_string_puts_a_suffix_after_a_number_by_hand():
-    from generator.numerals import ENDINGS
+    from generator.formats.numerals import ENDINGS
 
     endings = "|".join(sorted({ending for sounds in ENDINGS.values() for pair in sounds.values() for ending in pair}))
     catalogue = (ROOT / "site_src/i18n/kk.yml").read_text(encoding="utf-8")
@@ -463,7 +463,7 @@ def test_no_interface_string_puts_a_suffix_after_a_number_by_hand():
 
 
 def test_every_number_ending_written_on_the_site_follows_the_number():
-    from generator.numerals import ENDINGS, case_ending
+    from generator.formats.numerals import ENDINGS, case_ending
 
     cases = {ending: case for case, sounds in ENDINGS.items() for pair in sounds.values() for ending in pair}
     alternatives = "|".join(sorted(cases, key=len, reverse=True))

@@ -17,8 +17,8 @@ from conftest import ROOT, StaticServer
 from support import HeldFiles, emulate_link, greedy_cover
 
 from generator.browser import engine
-from generator.release import build_site, site_version
-from generator.schema import load_folder
+from generator.formats.instrument import load_folder
+from generator.ship.release import build_site, site_version
 
 INSTRUMENTS = load_folder(ROOT / "assessments")
 FLAGSHIP = "assessments/cycle-self-assessment.html"
@@ -431,6 +431,7 @@ def clashing_page(browser, serve, site: Path):
     return context, page, errors
 
 
+@pytest.mark.build
 def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_site, tmp_path):
     context, page, errors = clashing_page(browser, serve, clashing_site)
     page.goto("assessments/lesson-reflection.html")
@@ -472,6 +473,7 @@ def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_s
     context.close()
 
 
+@pytest.mark.build
 def test_defect_12_template_block_ids_that_name_form_properties(browser, serve, clashing_site):
     context, page, errors = clashing_page(browser, serve, clashing_site)
     page.goto("templates/experience-grounding.html")

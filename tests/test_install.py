@@ -18,9 +18,9 @@ from conftest import ROOT
 from support import CHROMIUM, CHROMIUM_ARGS
 from test_light import sw_lists
 
-from generator import app_manifest
-from generator.app_manifest import AppIconError
-from generator.release import content_security_policy
+from generator.build import app_manifest
+from generator.build.app_manifest import AppIconError
+from generator.ship.release import content_security_policy
 
 UI = yaml.safe_load((ROOT / "site_src/i18n/kk.yml").read_text(encoding="utf-8"))["ui"]
 LOGO = ROOT / "docs/assets/favicon.svg"
@@ -283,6 +283,6 @@ def test_the_guide_shows_on_an_ipad_and_never_on_a_desktop_or_in_the_installed_a
 
 
 def test_the_install_code_writes_no_kazakh_of_its_own():
-    for path in (ROOT / "site_src/js/install.js", ROOT / "generator/app_manifest.py"):
+    for path in (ROOT / "site_src/js/install.js", ROOT / "generator/build/app_manifest.py"):
         code = "\n".join(line.split("//")[0].split("#")[0] for line in path.read_text(encoding="utf-8").splitlines())
         assert not re.search("[А-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі]", code.split('"""', 2)[-1]), path

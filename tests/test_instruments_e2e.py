@@ -13,7 +13,7 @@ import pytest
 from answer_sets import random_answers
 from conftest import ROOT
 
-from generator.schema import load_folder
+from generator.formats.instrument import load_folder
 
 INSTRUMENTS = load_folder(ROOT / "assessments")
 AXE = ROOT / "node_modules/axe-core/axe.min.js"

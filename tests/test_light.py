@@ -14,7 +14,7 @@ from answer_sets import random_answers
 from support import CountingServer
 from test_instruments_e2e import INSTRUMENTS, fill
 
-from generator.bundle import PYODIDE_DIR
+from generator.build.bundle import PYODIDE_DIR
 
 GUIDANCE = "model/cycle/reflection.html"
 ENGINE_FILE = re.compile(rf"^/({re.escape(PYODIDE_DIR)}/|assets/kasibi-[^/]+/engine/)")

@@ -17,8 +17,8 @@ from answer_sets import random_answers
 from conftest import ROOT
 
 from generator.browser import documents, docx, engine
-from generator.schema import load_folder
-from generator.template_schema import load_templates
+from generator.formats.instrument import load_folder
+from generator.formats.template import load_templates
 
 INSTRUMENTS = load_folder(ROOT / "assessments")
 TEMPLATES = load_templates(ROOT / "templates", yaml.safe_load((ROOT / "site_src/i18n/kk.yml").read_text())["ui"])

@@ -29,8 +29,8 @@ from test_instruments_e2e import INSTRUMENTS, fill
 from test_templates import TEMPLATES
 from test_templates_e2e import TYPED, first_inputs
 
-from generator.bundle import PYODIDE_DIR
-from generator.release import NGINX_DEFAULTS, site_version, write_server_files
+from generator.build.bundle import PYODIDE_DIR
+from generator.ship.release import NGINX_DEFAULTS, site_version, write_server_files
 
 STAGES = ("action", "analysis", "reflection", "design", "trial")
 WATCH_CSP = (

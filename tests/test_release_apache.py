@@ -19,7 +19,7 @@ from apache import Apache
 from test_release import WATCH_CSP, get, outside, score_flagship, server_check
 from test_templates_e2e import TYPED, first_inputs
 
-from generator.bundle import PYODIDE_DIR
+from generator.build.bundle import PYODIDE_DIR
 
 CONFIGS = {
     "debian-default": ("None", ()),

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator import cli, release
-from generator.bundle import ReleaseError
-from generator.page_scripts import UnknownScriptError, check_scripts
-from generator.release import (
+from generator import cli
+from generator.build.bundle import ReleaseError
+from generator.build.page_scripts import UnknownScriptError, check_scripts
+from generator.ship import release
+from generator.ship.release import (
     THEME_DIRS,
     content_security_policy,
     make_release,
@@ -76,6 +77,7 @@ def test_a_version_that_is_not_a_release_number_stops_the_release(tmp_path, vers
     assert not (tmp_path / "dist").exists()
 
 
+@pytest.mark.build
 def test_a_version_that_is_not_a_release_number_stops_the_build_with_a_message(tmp_path):
     done = mkdocs_build(ROOT, tmp_path / "site", KASIBI_VERSION='2.0"><script>alert(1)</script>')
     assert done.returncode != 0
@@ -90,6 +92,7 @@ RAW_SCRIPTS = [
 ]
 
 
+@pytest.mark.build
 def test_a_raw_script_in_a_page_fails_the_build(tmp_path):
     raw, says = RAW_SCRIPTS[1]  # the build runs the check below; each kind of script is tried there
     project = project_copy(tmp_path / "kasibi")
@@ -158,6 +161,7 @@ class _Metas(HTMLParser):
             self.content[values["name"]] = values.get("content") or ""
 
 
+@pytest.mark.build
 def test_what_the_theme_writes_into_attributes_is_escaped(tmp_path):
     project = project_copy(tmp_path / "kasibi")
     catalogue = project / "site_src/i18n/kk.yml"

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from conftest import ROOT, build_site
 
-from generator.checker import ValidationError
-from generator.schema import load_instrument
+from generator.formats.checker import ValidationError
+from generator.formats.instrument import load_instrument
 
 FLAGSHIP = ROOT / "assessments" / "cycle-self-assessment.yml"
 VALID = yaml.safe_load(FLAGSHIP.read_text(encoding="utf-8"))
@@ -181,6 +181,7 @@ def test_cli_validate_reports_problems_without_traceback(tmp_path):
     assert "title: missing Kazakh text" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.build
 def test_malformed_instrument_stops_the_build_without_traceback(tmp_path):
     # The project as it is, but for a broken instrument in its own assessments folder.
     for name in (
@@ -264,7 +265,7 @@ def test_cli_validate_reports_a_wrong_type_without_traceback(tmp_path):
 
 
 def test_rating_values_are_counted_not_looped():
-    from generator.render import rating_values
+    from generator.build.render import rating_values
 
     assert rating_values({"min": 1, "max": 3, "step": 0.5}) == [1, 1.5, 2, 2.5, 3]
     assert rating_values({"min": 0, "max": 1, "step": 0.1})[-1] == 1
@@ -282,7 +283,7 @@ def test_aliases_that_expand_past_the_limit_are_refused(tmp_path):
 
 
 def test_aliases_and_merge_keys_keep_working(tmp_path):
-    from generator.yamlfile import load
+    from generator.formats.yamlfile import load
 
     path = tmp_path / "shared.yml"
     path.write_text("base: &base {id: a, label: A}\nplain: *base\nmerged:\n  <<: *base\n  id: b\nboth: {<<: [*base]}\n")
@@ -301,7 +302,7 @@ def test_a_huge_integer_is_reported_not_raised(tmp_path):
 
 def test_the_schema_knows_every_rule_the_engine_runs():
     from generator.browser import engine
-    from generator.checker import SCHEMAS
+    from generator.formats.checker import SCHEMAS
 
     schema = json.loads((SCHEMAS / "instrument.schema.json").read_text(encoding="utf-8"))
     assert schema["$defs"]["rule"]["properties"]["kind"]["enum"] == list(engine.RULES)
@@ -311,7 +312,7 @@ def test_every_data_file_names_its_schema_for_editors():
     for folder, name in (("assessments", "instrument"), ("templates", "template")):
         for path in sorted((ROOT / folder).glob("*.yml")):
             first = path.read_text(encoding="utf-8").splitlines()[0]
-            assert first == f"# yaml-language-server: $schema=../generator/schemas/{name}.schema.json", path
+            assert first == f"# yaml-language-server: $schema=../generator/formats/schemas/{name}.schema.json", path
             assert (path.parent / first.partition("=")[2]).resolve().is_file()
 
 
@@ -334,6 +335,7 @@ def page_project(tmp_path: Path, page: str) -> Path:
     return tmp_path / "mkdocs.yml"
 
 
+@pytest.mark.build
 @pytest.mark.parametrize(
     ("page", "expected"),
     [

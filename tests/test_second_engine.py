@@ -14,8 +14,8 @@ import brotli
 from conftest import ROOT, build_site
 
 from generator import cli
-from generator.bundle import PYODIDE_DIR
-from generator.offline import PATCHES
+from generator.build.bundle import PYODIDE_DIR
+from generator.build.offline import PATCHES
 
 ENGINE_LINE = re.compile(rb'<meta name="generator" content="[^"]*">')
 SERVICE_WORKER_VERSION = re.compile(rb'^const VERSION = "[^"]*";$', re.MULTILINE)

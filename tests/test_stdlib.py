@@ -1,7 +1,7 @@
-"""The trimmed standard library (generator/stdlib.py): it holds what the site's Python imports in real
+"""The trimmed standard library (generator/ship/stdlib.py): it holds what the site's Python imports in real
 Pyodide, every entry point runs on it alone with the same outputs, and its bytes are reproducible.
 
-``python tests/test_stdlib.py`` rewrites generator/stdlib_modules.txt from a fresh recording.
+``python tests/test_stdlib.py`` rewrites generator/ship/stdlib_modules.txt from a fresh recording.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).parent))  # run as a script too
 from answer_sets import random_answers
 from school_files import random_facts, share_file, teacher_files, zipped
 
-from generator import stdlib
 from generator.browser import aggregate, documents, docx, engine
-from generator.schema import load_folder
-from generator.template_schema import load_templates
+from generator.formats.instrument import load_folder
+from generator.formats.template import load_templates
+from generator.ship import stdlib
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_ZIP = ROOT / "node_modules/pyodide/python_stdlib.zip"
@@ -108,7 +108,7 @@ def test_the_list_is_what_pyodide_and_every_entry_point_import(cases, tmp_path):
     imported = set(recorded["imported"])
     assert sorted(imported) == listed, (
         f"missing {sorted(imported - set(listed))}, unused {sorted(set(listed) - imported)}:"
-        " run `python tests/test_stdlib.py` to rewrite generator/stdlib_modules.txt"
+        " run `python tests/test_stdlib.py` to rewrite generator/ship/stdlib_modules.txt"
     )
 
 

@@ -15,7 +15,7 @@ from conftest import ROOT
 from test_instruments_e2e import fill
 from test_templates import to_pdf_text
 
-from generator.schema import load_folder
+from generator.formats.instrument import load_folder
 
 INSTRUMENTS = load_folder(ROOT / "assessments")
 FLAGSHIP = "cycle-self-assessment"

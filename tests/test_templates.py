@@ -18,8 +18,8 @@ from conftest import ROOT
 from test_parity import random_values
 
 from generator.browser import documents, docx
-from generator.checker import ValidationError
-from generator.template_schema import load_template, load_templates, validate
+from generator.formats.checker import ValidationError
+from generator.formats.template import load_template, load_templates, validate
 
 UI = yaml.safe_load((ROOT / "site_src/i18n/kk.yml").read_text(encoding="utf-8"))["ui"]
 TEMPLATES = load_templates(ROOT / "templates", UI)

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# In the order the worker writes them; each module is imported only when first used.
-MODULES = ("engine", "documents", "docx", "aggregate")
+# In the order the worker writes them, each before the modules that import it (the school_* modules before
+# their facade `aggregate`); each module is imported only when first used.
+MODULES = (
+    "engine",
+    "documents",
+    "docx",
+    "school_common",
+    "school_share",
+    "school_tally",
+    "school_files",
+    "school_report",
+    "school_pairs",
+    "aggregate",
+)
 
 
 def module_files() -> list[Path]:

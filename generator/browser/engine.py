@@ -2,7 +2,7 @@
 
 Pure standard library, no I/O, no clock: this one file runs unchanged in CPython
 (build, tests, CLI) and in Pyodide (the browser's Web Worker). It takes a
-compiled instrument (made by ``generator.schema.compile_instrument``) and the
+compiled instrument (made by ``generator.formats.instrument.compile_instrument``) and the
 teacher's answers, and returns a JSON-serialisable result that carries every
 text the report needs, so a saved result reads the same years later.
 

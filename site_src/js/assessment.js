@@ -292,7 +292,7 @@ if (roots.length) {
         page.engineReady(engineVersion);
       }
     },
-    onFailed: (reason, { scriptType } = {}) => {
+    onFailed: (reason, /** @type {{scriptType?: {file: string, type: string}}} */ { scriptType } = {}) => {
       engine.failure = reason;
       const note = scriptType ? ` ${t("engine.script_type", scriptType)}` : "";
       for (const page of pages) {

@@ -273,4 +273,4 @@ if (results) {
   remindIfAtRisk(results);
 }
 // A saved result (assessment.js) or a changed template copy (document.js) says so with this event.
-document.addEventListener("kasibi:kept", (event) => remindIfAtRisk(event.target.closest?.("[data-instrument-root], [data-template-root]")));
+document.addEventListener("kasibi:kept", (event) => remindIfAtRisk(/** @type {Element} */ (event.target).closest?.("[data-instrument-root], [data-template-root]")));

@@ -88,7 +88,7 @@ function opener(extraClass = "") {
   return button;
 }
 
-for (const slot of document.querySelectorAll("[data-device]")) {
+for (const slot of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-device]"))) {
   slot.replaceChildren(opener("kasibi-device__open"), store.shared ? h("span", { class: "kasibi-device__shared" }, t("device.shared_note")) : "");
   slot.hidden = false;
 }

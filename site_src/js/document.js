@@ -309,7 +309,7 @@ class DocumentPage {
     if (!this.form.querySelector("select[name]") || !this.engine.started) return; // counted once it starts
     const asked = (this.completionAsked = (this.completionAsked ?? 0) + 1);
     try {
-      const done = await this.engine.request({ type: "completion", src: this.src, values: readValues(this.form) });
+      const done = await this.engine.completion(this.src, readValues(this.form));
       if (asked !== this.completionAsked) return;
       this.completionLine.textContent = this.t("doc.completion", done ?? { percent: 0, done: 0, partly: 0, not: 0, empty: 0 });
       this.completionLine.hidden = false;
@@ -325,7 +325,7 @@ class DocumentPage {
       return;
     }
     try {
-      const bytes = await this.engine.request({ type: "docx", src: this.src, values: readValues(this.form) });
+      const bytes = await this.engine.docx(this.src, readValues(this.form));
       const { title } = await this.template;
       download(fileName(`${title} — ${this.name}`, "docx"), bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     } catch (error) {
@@ -356,8 +356,12 @@ class EngineWhenNeeded {
     return (this.client ??= new EngineClient({ onReady: this.onReady, onFailed: () => {} }));
   }
 
-  request(message) {
-    return this.get().request(message);
+  completion(src, values) {
+    return this.get().completion(src, values);
+  }
+
+  docx(src, values) {
+    return this.get().docx(src, values);
   }
 }
 

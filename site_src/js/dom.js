@@ -26,7 +26,7 @@ export function svg(tag, attrs, ...children) {
 let sizes;
 export function keyboardScroll(box, name) {
   sizes ??= new ResizeObserver((entries) => {
-    for (const { target } of entries) target.tabIndex = target.scrollWidth > target.clientWidth ? 0 : -1;
+    for (const { target } of entries) /** @type {HTMLElement} */ (target).tabIndex = target.scrollWidth > target.clientWidth ? 0 : -1;
   });
   box.setAttribute("role", "group");
   box.setAttribute("aria-label", name);

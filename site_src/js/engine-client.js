@@ -7,6 +7,7 @@
 // it; while files download it expects bytes to keep arriving, however slowly. A worker that falls
 // silent or whose download stalls is replaced once, and its open requests are sent again once.
 
+import { PING, REPLY, REQUEST } from "./messages.js";
 import { workerUrl } from "./paths.js";
 import { wrongScriptType } from "./script-type.js";
 
@@ -23,6 +24,12 @@ const SENDS = 2; // each request is sent at most twice
 export const SETTLED_EVENT = "kasibi-engine-settled";
 
 export class EngineClient {
+  /**
+   * @param {object} handlers
+   * @param {(ready: import("./messages.js").Ready) => void} handlers.onReady
+   * @param {(reason: string, details?: {scriptType?: {file: string, type: string}}) => void} handlers.onFailed
+   * @param {(progress: import("./messages.js").Progress) => void} [handlers.onProgress]
+   */
   constructor({ onReady, onFailed, onProgress = () => {} }) {
     this.pending = new Map(); // id → {message, resolve, reject, sends}
     this.nextId = 1;
@@ -75,24 +82,24 @@ export class EngineClient {
     if (now - this.lastHeard > ANSWERING_MS) this.lastByte = now; // it was busy, not counting: a stall counts from now
     this.heard = true;
     this.lastHeard = now;
-    if (data.type === "progress") {
+    if (data.type === REPLY.progress) {
       if (data.loaded > (this.loaded ?? 0) || data.downloads !== this.downloads) this.lastByte = Date.now();
       this.loaded = data.loaded;
       this.downloads = data.downloads;
       if (this.state === "preparing") this.onProgress(data);
-    } else if (data.type === "ready") {
+    } else if (data.type === REPLY.ready) {
       this.state = "ready";
       this.starts = 0;
       this.engineVersion = data.engine;
       this.onReady(data);
       dispatchEvent(new Event(SETTLED_EVENT));
-    } else if (data.type === "failed") {
+    } else if (data.type === REPLY.failed) {
       if (data.scriptType) this.fail(data.reason, { scriptType: data.scriptType });
       else this.died(data.reason);
     } else if (this.pending.has(data.id)) {
       const { resolve, reject } = this.pending.get(data.id);
       this.pending.delete(data.id);
-      if (data.type === "result") resolve(data.result);
+      if (data.type === REPLY.result) resolve(data.result);
       else reject(new Error(data.reason));
     }
   }
@@ -104,7 +111,7 @@ export class EngineClient {
     const answering = now - this.lastHeard <= ANSWERING_MS;
     if (now - this.lastHeard > (starting ? START_SILENCE_MS : SILENCE_MS)) this.died("no answer");
     else if (starting && answering && this.downloads > 0 && now - this.lastByte > STALL_MS) this.died("stalled");
-    else this.worker.postMessage({ type: "ping" });
+    else this.worker.postMessage({ type: PING });
   }
 
   // The worker is dead, stuck or could not start: start another once, then give up.
@@ -149,6 +156,7 @@ export class EngineClient {
     dispatchEvent(new Event(SETTLED_EVENT));
   }
 
+  /** @param {import("./messages.js").Request} message */
   request(message) {
     if (this.state === "failed") return Promise.reject(new Error(this.failure ?? "engine unavailable"));
     if (this.state === "ready" && !this.pending.size) this.lastHeard = Date.now(); // the watch starts now
@@ -159,36 +167,46 @@ export class EngineClient {
     });
   }
 
+  // One method per request of messages.js.
   score(src, answers) {
-    return this.request({ type: "score", src, answers });
+    return this.request({ type: REQUEST.score, src, answers });
   }
 
   compare(older, newer) {
-    return this.request({ type: "compare", older, newer });
+    return this.request({ type: REQUEST.compare, older, newer });
+  }
+
+  // A template's completion of marked sheets, and its filled Word file (generator/browser/documents.py, docx.py).
+  completion(src, values) {
+    return this.request({ type: REQUEST.completion, src, values });
+  }
+
+  docx(src, values) {
+    return this.request({ type: REQUEST.docx, src, values });
   }
 
   // The school level (generator/browser/aggregate.py): a teacher's file, the summary, its report, its Word file.
   share(src, answers, result, facts, shareId, month) {
-    return this.request({ type: "share", src, answers, result, facts, shareId, month });
+    return this.request({ type: REQUEST.share, src, answers, result, facts, shareId, month });
   }
 
   shareContents(src, facts) {
-    return this.request({ type: "share-contents", src, facts });
+    return this.request({ type: REQUEST.shareContents, src, facts });
   }
 
   aggregate(files) {
-    return this.request({ type: "aggregate", files });
+    return this.request({ type: REQUEST.aggregate, files });
   }
 
   schoolReport(summary, earlier = "", named = "") {
-    return this.request({ type: "report", summary, earlier, named });
+    return this.request({ type: REQUEST.report, summary, earlier, named });
   }
 
   layoutDocx(document) {
-    return this.request({ type: "layout-docx", document });
+    return this.request({ type: REQUEST.layoutDocx, document });
   }
 
   packDocx(pack) {
-    return this.request({ type: "pack-docx", pack });
+    return this.request({ type: REQUEST.packDocx, pack });
   }
 }

@@ -1,4 +1,4 @@
-// Entry on every page: the site as an app (manifest.webmanifest, generator/app_manifest.py). When the browser
+// Entry on every page: the site as an app (manifest.webmanifest, generator/build/app_manifest.py). When the browser
 // offers to install it (beforeinstallprompt: Chrome, Edge, Samsung Internet), an «Орнату» button in the header
 // asks it to; once the app is installed the button goes. iPhone and iPad browsers have no such offer, only
 // Share → Add to Home Screen: there a short guide says so at the top of the page until the reader closes it,

@@ -41,7 +41,7 @@ function kept(choices) {
 }
 
 // The id of the level or kind a typed value names: an entry is named when one of its words begins a word of
-// the value (case aside); levels take the widest named, kinds the first (as generator/checklist.py recognise()).
+// the value (case aside); levels take the widest named, kinds the first (as generator/formats/checklist.py recognise()).
 const escapeRe = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 function recognise(value, entries, widest = false) {
   const text = String(value ?? "").toLocaleLowerCase("kk");

@@ -72,6 +72,7 @@ class ResultsPage {
   constructor(root) {
     this.root = root;
     this.t = t;
+    this.client = null; // the engine, started on first use
     this.list = root.querySelector("[data-results-list]");
     this.notice = root.querySelector("[data-notice]");
     root.querySelector("[data-action=export]").addEventListener("click", () => this.exportAll());

@@ -89,7 +89,7 @@ const serviceWorker = {
   },
 };
 
-// sw.js begins with the build's VERSION and PRECACHE (generator/publish.py): what a full copy holds.
+// sw.js begins with the build's VERSION and PRECACHE (generator/build/publish.py): what a full copy holds.
 async function precacheList() {
   const text = await (await ask(new URL("sw.js", siteRoot))).text();
   const value = (name) => JSON.parse(text.match(new RegExp(`^const ${name} = (.*);$`, "m"))[1]);
@@ -133,7 +133,7 @@ const deployedVersion = {
     const response = await ask(new URL("index.html", siteRoot));
     if (!response.ok) return result("fail", "check.version.unknown", { status: response.status });
     const html = new DOMParser().parseFromString(await response.text(), "text/html");
-    const deployed = html.querySelector("meta[name=kasibi-version]")?.content ?? "?";
+    const deployed = /** @type {HTMLMetaElement | null} */ (html.querySelector("meta[name=kasibi-version]"))?.content ?? "?";
     return deployed === version
       ? result("ok", "check.version.ok", { version })
       : result("warn", "check.version.differs", { deployed, page: version });
@@ -259,7 +259,7 @@ async function runAll(root) {
     if (!done.has(check)) {
       done.set(check, (async () => {
         const before = [check.after ?? []].flat();
-        const earlier = new Map(await Promise.all(before.map(async (b) => [b, await run(b)])));
+        const earlier = new Map(await Promise.all(before.map(async (b) => /** @type {const} */ ([b, await run(b)]))));
         const outcome = await check.run(earlier).catch((error) => result("fail", "check.error", { reason: String(error) }));
         rows.get(check).show(outcome);
         return outcome;

@@ -31,6 +31,7 @@ const SEEN = `${PREFIX}seen:`;
 const isRecord = (key) => key.startsWith(SITE) && key !== DEVICE && !key.startsWith(SEEN);
 
 // A storage area that can be read, or null; availability never depends on a write succeeding.
+/** @param {"localStorage" | "sessionStorage"} name */
 function readable(name) {
   try {
     const area = window[name];
@@ -405,9 +406,10 @@ export function noteBackup(change) {
 }
 
 // Everything this site keeps on this device, in both storage areas.
+/** @returns {[Storage, string][]} every record of the site in either storage area, with its area */
 function siteKeys() {
   return [persistent, session].filter(Boolean).flatMap((store) =>
-    Object.keys(store).filter(isRecord).map((key) => [store, key]));
+    Object.keys(store).filter(isRecord).map((key) => /** @type {[Storage, string]} */ ([store, key])));
 }
 
 // Counts by kind: results (saved records), drafts, documents and their copies, prefills, corrupt, other.

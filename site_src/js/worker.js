@@ -1,27 +1,9 @@
 // Module Web Worker: loads Pyodide from this site (never a CDN) and the site's Python (the package
 // `kasibi`: generator/browser), then answers requests. Pyodide 314 refuses classic workers,
-// hence `type: "module"`.
-//
-//   → {type: "score", id, src, answers}      src: a compiled instrument's URL
-//   → {type: "compare", id, older, newer}    two results of one instrument
-//   → {type: "completion", id, src, values}  src: a compiled template's URL
-//   → {type: "docx", id, src, values}        the filled Word file's bytes
-//   → {type: "share", id, src, answers, result, facts, shareId, month}  a teacher's file for the school (text)
-//   → {type: "share-contents", id, src, facts}  what that file holds, in plain Kazakh lines
-//   → {type: "aggregate", id, files: [{name, bytes: Uint8Array}]}  ← {summary, named}: the summary file's text (share files,
-//     zips, summaries) and named mode's pairs and groups as JSON text ("null" unless every file carries a name)
-//   → {type: "report", id, summary, earlier, named}  what the school page draws (privacy rules applied)
-//   → {type: "layout-docx", id, document}    a report's Word file bytes (document: template-shaped, word-layout.js)
-//   → {type: "pack-docx", id, pack}          the attestation pack's Word file bytes ({cover, parts}, portfolio.js)
-//   → {type: "ping"}                         ← {type: "pong"}: the page checks the worker is alive
-//   ← {type: "progress", loaded, total, downloads}  while the files arrive (decoded bytes)
-//   ← {type: "ready", engine, python, from, wasmType} | {type: "failed", reason, scriptType?}
-//     (from: "snapshot" when the start restored the build's snapshot, "start" when Python started as usual;
-//      wasmType: the wrong MIME type the server gave pyodide.asm.wasm, when it did;
-//      scriptType: {file, type} when the server gives a module script a type browsers refuse)
-//   ← {type: "result", id, result} | {type: "error", id, reason}
+// hence `type: "module"`. The messages it answers and sends are declared in messages.js.
 
 import { BUILD } from "./build.js";
+import { PING, REPLY, REQUEST } from "./messages.js";
 import { runtimeUrl } from "./paths.js";
 import { isModuleLoadError, wrongScriptType } from "./script-type.js";
 
@@ -56,7 +38,7 @@ function reportProgress(now = false) {
   if (!now && Date.now() - download.reported < PROGRESS_MS) return;
   download.reported = Date.now();
   const { loaded, total, downloads } = download;
-  postMessage({ type: "progress", loaded: Math.min(loaded, total), total, downloads });
+  postMessage({ type: REPLY.progress, loaded: Math.min(loaded, total), total, downloads });
 }
 
 function countedFetch(input, init) {
@@ -137,7 +119,7 @@ for (const name of ["compileStreaming", "instantiateStreaming"]) {
   };
 }
 
-// Restoring the build's snapshot of Pyodide's memory (generator/snapshot.py: the site's Python already
+// Restoring the build's snapshot of Pyodide's memory (generator/ship/snapshot.py: the site's Python already
 // imported) skips Python's own start, the most of a start's time on a school PC. It is 6 MB more, so it
 // is restored when this browser already keeps it, or fetched at once on a fast link; otherwise the
 // engine starts the usual way and fetches it afterwards for the next start. With Save-Data on it is
@@ -145,7 +127,7 @@ for (const name of ["compileStreaming", "instantiateStreaming"]) {
 const snapshotUrl = new URL("snapshot.bin", engineUrl).href;
 const FAST_LINK_MBPS = 10; // Chromium's highest estimate (it rounds down to this)
 const LAN_FETCH_MS = 60; // a small file, asked and fully arrived, on a school's LAN (most mobile links take longer)
-// A build whose Node could not make it has none (generator/snapshot.py): then it is never asked for.
+// A build whose Node could not make it has none (generator/ship/snapshot.py): then it is never asked for.
 const useSnapshot = typeof DecompressionStream === "function" && Boolean(BUILD.downloadWithSnapshot);
 const saveData = Boolean(navigator.connection?.saveData);
 
@@ -189,7 +171,7 @@ function startPyodide(loadPyodide, snapshot) {
   failed.catch(() => {}); // only the race below reads it
   return Promise.race([
     // packageBaseUrl keeps Pyodide's default package CDN out of reach: everything comes from this site.
-    // stdLibURL: the standard library trimmed to what the site's Python imports (generator/stdlib.py).
+    // stdLibURL: the standard library trimmed to what the site's Python imports (generator/ship/stdlib.py).
     loadPyodide({
       indexURL: runtimeUrl.href,
       packageBaseUrl: runtimeUrl.href,
@@ -246,10 +228,10 @@ const ready = start();
 
 ready.then(
   ({ python, version, from, wrongWasmType: served }) => {
-    postMessage({ type: "ready", engine: python("engine").ENGINE_VERSION, python: version, from, wasmType: served });
+    postMessage({ type: REPLY.ready, engine: python("engine").ENGINE_VERSION, python: version, from, wasmType: served });
     if (from === "start") fetchSnapshotForLater();
   },
-  (error) => postMessage({ type: "failed", reason: String(error?.message ?? error), scriptType: error?.scriptType }),
+  (error) => postMessage({ type: REPLY.failed, reason: String(error?.message ?? error), scriptType: error?.scriptType }),
 );
 
 // The school summary needs every compiled instrument: one JSON object of them by id, read once.
@@ -273,20 +255,21 @@ function bytesOut(proxy) {
   }
 }
 
+// One handler per request type of messages.js: the request's data in, the result out.
 const handlers = {
-  score: async (python, data) =>
+  [REQUEST.score]: async (python, data) =>
     JSON.parse(python("engine").score_json(await cachedText(data.src), JSON.stringify(data.answers))),
-  compare: (python, data) =>
+  [REQUEST.compare]: (python, data) =>
     JSON.parse(python("engine").compare_json(JSON.stringify(data.older), JSON.stringify(data.newer))),
-  completion: async (python, data) =>
+  [REQUEST.completion]: async (python, data) =>
     JSON.parse(python("documents").completion_json(await cachedText(data.src), JSON.stringify(data.values))),
-  docx: async (python, data) =>
+  [REQUEST.docx]: async (python, data) =>
     bytesOut(python("docx").build_docx_json(await cachedText(data.src), JSON.stringify(data.values))),
-  share: async (python, data) => python("aggregate").share_json(await cachedText(data.src), JSON.stringify(data.answers),
+  [REQUEST.share]: async (python, data) => python("aggregate").share_json(await cachedText(data.src), JSON.stringify(data.answers),
     JSON.stringify(data.result), JSON.stringify(data.facts), data.shareId, data.month),
-  "share-contents": async (python, data) =>
+  [REQUEST.shareContents]: async (python, data) =>
     JSON.parse(python("aggregate").share_contents_json(await cachedText(data.src), JSON.stringify(data.facts))),
-  aggregate: async (python, data, toPy) => {
+  [REQUEST.aggregate]: async (python, data, toPy) => {
     const module = python("aggregate");
     const instrumentsJson = await allInstruments();
     const names = toPy(data.files.map((file) => file.name));
@@ -298,29 +281,29 @@ const handlers = {
       blobs.destroy();
     }
   },
-  report: async (python, data) => JSON.parse(python("aggregate").report_json(data.summary, await allInstruments(),
+  [REQUEST.report]: async (python, data) => JSON.parse(python("aggregate").report_json(data.summary, await allInstruments(),
     data.earlier ?? "", data.named ?? "")),
   // A report is laid out as a template of fixed tables (word-layout.js) and written by the same Word writer.
-  "layout-docx": (python, data) => bytesOut(python("docx").build_docx_json(JSON.stringify(data.document), "{}")),
+  [REQUEST.layoutDocx]: (python, data) => bytesOut(python("docx").build_docx_json(JSON.stringify(data.document), "{}")),
   // The attestation pack: a cover, the contents, each part (a report's layout or a filled template), the evidence.
-  "pack-docx": (python, data) => bytesOut(python("docx").build_pack_json(JSON.stringify(data.pack))),
+  [REQUEST.packDocx]: (python, data) => bytesOut(python("docx").build_pack_json(JSON.stringify(data.pack))),
 };
 
 onmessage = async ({ data }) => {
-  if (data?.type === "ping") {
-    postMessage({ type: "pong" });
+  if (data?.type === PING) {
+    postMessage({ type: REPLY.pong });
     return;
   }
-  const handler = handlers[data?.type];
+  const handler = Object.hasOwn(handlers, data?.type) ? handlers[data.type] : null;
   if (!handler) return;
   try {
     const { python, toPy } = await ready;
     const output = await handler(python, data, toPy);
-    if (output?.error) postMessage({ type: "error", id: data.id, reason: output.error });
-    else postMessage({ type: "result", id: data.id, result: output });
+    if (output?.error) postMessage({ type: REPLY.error, id: data.id, reason: output.error });
+    else postMessage({ type: REPLY.result, id: data.id, result: output });
   } catch (error) {
     // A Python exception arrives as a PythonError whose message ends with the exception's own line.
     const reason = String(error?.message ?? error).trim().split("\n").at(-1);
-    postMessage({ type: "error", id: data.id, reason });
+    postMessage({ type: REPLY.error, id: data.id, reason });
   }
 };

@@ -16,7 +16,7 @@ import json
 import re
 from pathlib import Path
 
-from .offline import OfflinePatchError, apply_patches
+from generator.build.offline import OfflinePatchError, apply_patches
 
 INDEX = "search/search_index.json"
 TAG = re.compile(r"<[^>]+>")

@@ -1,4 +1,4 @@
-// Run by generator/snapshot.py as `node --input-type=module - PYODIDE_DIR ENGINE_DIR OUT MODULE...`
+// Run by generator/ship/snapshot.py as `node --input-type=module - PYODIDE_DIR ENGINE_DIR OUT MODULE...`
 // (the script comes on standard input, so no path of the build machine lands in the snapshot).
 // Starts the pinned Pyodide on the site's trimmed standard library, imports the site's Python as the
 // package `kasibi`, as the browser's worker does, and writes Pyodide's memory snapshot to OUT.

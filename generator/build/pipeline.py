@@ -23,16 +23,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import app_manifest, browser, publish, stdlib
-from .blocks.placeholder import PLACEHOLDER
-from .bundle import Bundle, ReleaseError
-from .checker import ValidationError
-from .checklist import load_checklist
-from .compress import compress_site
-from .i18n import CatalogueError, load_catalogue
-from .offline import OfflinePatchError, make_offline
-from .page_scripts import UnknownScriptError, check_scripts
-from .render import (
+from generator import browser
+from generator.blocks.placeholder import PLACEHOLDER
+from generator.build import app_manifest, publish
+from generator.build.bundle import Bundle, ReleaseError
+from generator.build.offline import OfflinePatchError, make_offline
+from generator.build.page_scripts import UnknownScriptError, check_scripts
+from generator.build.render import (
     render_catalogue,
     render_instrument,
     render_portfolio,
@@ -40,10 +37,15 @@ from .render import (
     render_school,
     render_template,
 )
-from .runtime import RuntimeMissingError, runtime_files
-from .schema import load_folder
-from .search_index import prepare_search
-from .template_schema import load_templates
+from generator.build.search_index import prepare_search
+from generator.formats.checker import ValidationError
+from generator.formats.checklist import load_checklist
+from generator.formats.i18n import CatalogueError, load_catalogue
+from generator.formats.instrument import load_folder
+from generator.formats.template import load_templates
+from generator.ship import stdlib
+from generator.ship.compress import compress_site
+from generator.ship.runtime import RuntimeMissingError, runtime_files
 
 FORM_BLOCK = re.compile(r"^/// (instrument|template) \|", re.MULTILINE)
 UNREAD_BLOCK = re.compile(r"^<p>///[ \t]*[a-z][^\n<]*", re.MULTILINE)

@@ -12,11 +12,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import browser, snapshot, stdlib
-from .browser import docx
-from .bundle import PYODIDE_DIR, Bundle, strings_module
-from .i18n import load_ui
-from .runtime import STDLIB
+from generator import browser
+from generator.browser import docx
+from generator.build.bundle import PYODIDE_DIR, Bundle, strings_module
+from generator.formats.i18n import load_ui
+from generator.ship import snapshot, stdlib
+from generator.ship.runtime import STDLIB
 
 log = logging.getLogger(__name__)
 

@@ -7,15 +7,15 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .browser.documents import ROW_LIMIT, TEXT_LIMIT
-from .i18n import Catalogue, fill
-from .schema import rating_count
+from generator.browser.documents import ROW_LIMIT, TEXT_LIMIT
+from generator.formats.i18n import Catalogue, fill
+from generator.formats.instrument import rating_count
 
 
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("generator", "html"),
+        loader=PackageLoader("generator.build", "html"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=False,

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .compress import kept_or_made
+from generator.ship.compress import kept_or_made
 
 SCRIPT = Path(__file__).with_name("snapshot.mjs")
 SNAPSHOT = "snapshot.bin"

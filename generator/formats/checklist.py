@@ -4,7 +4,7 @@ One file lists the categories, the levels of generalising experience, the kinds 
 log records, and the items: saved self-assessment results (``instrument``), filled documents (``template``) and
 entries of the achievements log at a level (``achievements``), each with the categories it is for, how many,
 where the recommendations say so and whether that is the source's or the site's suggestion. The schema
-(generator/schemas/checklist.schema.json) checks every field; the code below checks what refers to something
+(generator/formats/schemas/checklist.schema.json) checks every field; the code below checks what refers to something
 else: the instruments and templates named exist, levels and kinds are the file's own, ids are unique. Problems
 read ``file:line: field.path: what is wrong``. ``load_checklist`` returns the compiled checklist as plain data
 for the page that draws it.
@@ -17,7 +17,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from .checker import Checker, Problem, load_checked
+from generator.formats.checker import Checker, Problem, load_checked
 
 ACHIEVEMENTS_ONLY = ("level", "kinds")
 

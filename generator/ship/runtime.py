@@ -2,7 +2,7 @@
 
 Only the files the engine needs are published: the package's console pages load
 scripts from a CDN and must never reach a school's intranet. The standard library is not
-published whole: generator/stdlib.py trims it to what the site's Python imports.
+published whole: generator/ship/stdlib.py trims it to what the site's Python imports.
 """
 
 from __future__ import annotations

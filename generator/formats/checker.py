@@ -1,6 +1,6 @@
 """Validation shared by every data format (instruments, templates): problems with file, line and field.
 
-Each format is described by a JSON Schema in ``generator/schemas/`` (the YAML files name it, so an author's
+Each format is described by a JSON Schema in ``generator/formats/schemas/`` (the YAML files name it, so an author's
 editor checks them too). A ``Checker`` walks one file's parsed YAML against it once, turning every schema error
 into a ``file:line: field.path: message`` problem; the format's own code then checks only what a schema cannot
 say (cross-references, unique ids), and only on parts the schema found valid, so it never meets a wrong type.
@@ -20,7 +20,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 
-from .yamlfile import Mapping, YamlError, load
+from generator.formats.yamlfile import Mapping, YamlError, load
 
 SCHEMAS = Path(__file__).parent / "schemas"
 Parts = tuple[str | int, ...]

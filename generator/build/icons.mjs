@@ -1,4 +1,4 @@
-// Run by generator/app_manifest.py as `node icons.mjs RESVG_DIR`, with a JSON list of SVG documents on standard
+// Run by generator/build/app_manifest.py as `node icons.mjs RESVG_DIR`, with a JSON list of SVG documents on standard
 // input; writes their PNGs, base64, as a JSON list on standard output. resvg's WebAssembly build draws them: the
 // same code on every machine Node runs on, reading no system fonts, so an SVG gives the same bytes anywhere.
 

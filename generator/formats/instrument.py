@@ -22,13 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .checker import Checker, Problem, load_checked, load_each, text_resolver
+from generator.formats.checker import Checker, Problem, load_checked, load_each, text_resolver
 
 RATING_POINTS = 101  # the most answers a rating offers (0 to 100 by 1)
 
 
 # --- validation ------------------------------------------------------------
-# The schema (generator/schemas/instrument.schema.json) checks every field's type and range; the code below
+# The schema (generator/formats/schemas/instrument.schema.json) checks every field's type and range; the code below
 # checks what refers to something else, and only on the parts the schema found valid.
 
 

@@ -2,7 +2,8 @@
 
 The ending follows the number as it is read aloud: its last spoken word («он» for 10, «жүз» for 100) decides
 vowel harmony and the consonant the ending starts with. Interface strings write ``{name:case}`` and
-``generator.i18n.fill`` puts the number and its ending there; a test checks every hand-written ending on the site.
+``generator.formats.i18n.fill`` puts the number and its ending there; a test checks every hand-written ending on
+the site.
 """
 
 from __future__ import annotations

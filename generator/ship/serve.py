@@ -1,6 +1,6 @@
 """Serve a built site as a well-configured school server does: each file's precompressed sibling when the browser
-accepts it, and the release's caching rules. ``python -m generator.serve SITE_DIR [--port 8000] [--bind 127.0.0.1]``
-(what ``make serve`` runs).
+accepts it, and the release's caching rules.
+``python -m generator.ship.serve SITE_DIR [--port 8000] [--bind 127.0.0.1]`` (what ``make serve`` runs).
 
 For a request that accepts ``br`` (or ``gzip``) and a file with a ``.br`` (``.gz``) sibling, the sibling is
 sent with ``Content-Encoding``, the file's own ``Content-Type`` and ``Vary: Accept-Encoding`` (or ``304 Not
@@ -127,7 +127,7 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m generator.serve", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m generator.ship.serve", description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--bind", default="127.0.0.1")

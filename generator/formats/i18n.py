@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .numerals import with_case
-from .yamlfile import YamlError, load
+from generator.formats.numerals import with_case
+from generator.formats.yamlfile import YamlError, load
 
 PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 

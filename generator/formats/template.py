@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .checker import Checker, Problem, load_checked, load_each, text_resolver
+from generator.formats.checker import Checker, Problem, load_checked, load_each, text_resolver
 
 MARKS = ("done", "partly", "not")
 UI_KEYS = {"sources": "doc.sources", "completion": "doc.completion"}
 
 
-# The schema (generator/schemas/template.schema.json) checks every field's type and range; the code below
+# The schema (generator/formats/schemas/template.schema.json) checks every field's type and range; the code below
 # checks what refers to something else, and only on the parts the schema found valid.
 
 

@@ -25,10 +25,10 @@ from pathlib import Path
 import material
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 
-from .bundle import ReleaseError, check_release
-from .page_scripts import UnknownScriptError, check_scripts, script_hashes
+from generator.build.bundle import ReleaseError, check_release
+from generator.build.page_scripts import UnknownScriptError, check_scripts, script_hashes
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 FILE_MODE, FOLDER_MODE = 0o100644, 0o040755  # rw-r--r--, rwxr-xr-x: any web server's user can read them
 THEME_DIRS = [PROJECT / "site_src" / "theme", Path(material.__file__).parent / "templates"]  # as mkdocs.yml says

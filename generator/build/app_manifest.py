@@ -20,9 +20,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compress import kept_or_made
-from .i18n import Catalogue
-from .publish import SiteFile
+from generator.build.publish import SiteFile
+from generator.formats.i18n import Catalogue
+from generator.ship.compress import kept_or_made
 
 SCRIPT = Path(__file__).with_name("icons.mjs")
 RESVG = Path("@resvg", "resvg-wasm")  # under node_modules, pinned in package.json
