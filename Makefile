@@ -53,7 +53,7 @@ system-deps:
 	  $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; fi
 
 # Python: ruff. Browser code: TypeScript's checker over the JavaScript as it ships (JSDoc types, no bundler,
-# no output), with the worker's messages declared once in site_src/js/messages.js.
+# no output), with the worker's messages declared once in site_src/js/engine/messages.js.
 lint: deps
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench

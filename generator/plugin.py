@@ -79,10 +79,8 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         except BuildError as error:
             raise PluginError(str(error)) from None
         for item in published:
-            if item.source:
-                files.append(File.generated(config, item.path, abs_src_path=str(item.source)))
-            else:
-                files.append(File.generated(config, item.path, content=item.content))
+            source = {"abs_src_path": str(item.source)} if item.source else {"content": item.content}
+            files.append(File.generated(config, item.path, **source))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -110,8 +108,8 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             raise PluginError(str(error)) from None
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
-        # Authors edit instruments, templates and browser code while `mkdocs serve` runs.
-        for folder in (self.config.assessments, self.config.templates, self.config.site_src):
+        # Authors edit instruments, templates, the checklist and browser code while `mkdocs serve` runs.
+        for folder in (self.config.assessments, self.config.templates, self.config.attestation, self.config.site_src):
             server.watch(folder)
         return server
 

@@ -140,3 +140,15 @@ def greedy_cover(kinds: dict[str, set]) -> list[str]:
         chosen.append(best)
         left -= kinds[best]
     return chosen
+
+
+def service_worker_ready(page, timeout: float = 180_000) -> None:
+    """Wait until the page's service worker is active (installed: its precache complete); a worker that never
+    registers fails after ``timeout`` ms, where awaiting ``navigator.serviceWorker.ready`` alone waits for ever."""
+    page.evaluate(
+        """(ms) => Promise.race([
+             navigator.serviceWorker.ready.then(() => true),
+             new Promise((_, reject) => setTimeout(() => reject(new Error(`no service worker after ${ms} ms`)), ms)),
+           ])""",
+        timeout,
+    )

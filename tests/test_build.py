@@ -140,7 +140,7 @@ def test_every_ui_string_the_code_uses_is_in_the_catalogue():
 
     ui = yaml.safe_load((ROOT / "site_src/i18n/kk.yml").read_text(encoding="utf-8"))["ui"]
     used = set()
-    for path in (ROOT / "site_src/js").glob("*.js"):
+    for path in (ROOT / "site_src/js").rglob("*.js"):
         used |= set(re.findall(r"""\bt\(\s*["'`]([a-z_.]+)["'`]""", path.read_text(encoding="utf-8")))
         used |= (
             {f"provenance.{kind}" for kind in ("authored", "source", "published")}

@@ -45,7 +45,7 @@ def test_compressing_again_with_an_empty_cache_gives_the_same_bytes(site_dir, tm
     # Two whole builds in two folders give the same release zip: test_release_build.py.
     names = ["index.html", "search/search_index.json", f"{PYODIDE_DIR}/pyodide.asm.mjs"]
     names += [p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/stylesheets/main.*.min.css")]
-    names += [p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/kasibi-*/js/engine-client.js")]
+    names += [p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/kasibi-*/js/engine/engine-client.js")]
     for name in names:
         (tmp_path / "again" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "again" / name).write_bytes((site_dir / name).read_bytes())

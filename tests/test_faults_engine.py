@@ -197,7 +197,7 @@ def test_defect_7_dead_worker_is_restarted_and_the_request_retried(browser, serv
     page = context.new_page()
     page.goto(serve().url(FLAGSHIP))
     page.wait_for_selector("[data-engine-status=ready]", timeout=180_000)
-    [worker] = [w for w in page.workers if w.url.endswith("/js/worker.js")]
+    [worker] = [w for w in page.workers if w.url.endswith("/js/engine/worker.js")]
     worker.evaluate("setTimeout(() => self.close(), 0)")  # dies without a word, as a crashed worker does
     score_flagship(page, "3")
     page.wait_for_selector(DONE, timeout=180_000)
@@ -230,7 +230,7 @@ def test_defect_7_a_slow_start_is_waited_for_and_a_silent_one_replaced(browser, 
     busy = HeldFiles(context, BUSY)
     page = context.new_page()
     workers = []
-    engine_worker = lambda worker: worker.url.endswith("/js/worker.js")  # noqa: E731 - not Material's search
+    engine_worker = lambda worker: worker.url.endswith("/js/engine/worker.js")  # noqa: E731 - not Material's search
     page.on("worker", lambda worker: engine_worker(worker) and workers.append(worker))
     page.clock.install()
     page.goto(serve().url(FLAGSHIP))

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 from conftest import ROOT
-from support import CHROMIUM, CHROMIUM_ARGS
+from support import CHROMIUM, CHROMIUM_ARGS, service_worker_ready
 from test_light import sw_lists
 
 from generator.build import app_manifest
@@ -145,7 +145,7 @@ def test_chromium_finds_the_site_installable_at_a_root_and_under_a_sub_path_and_
         for server in (serve(), serve("kasibi/", extra_headers=policy)):
             page = context.new_page()
             page.goto(server.url(PAGE))
-            page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its precache is complete
+            service_worker_ready(page)  # installed: its precache is complete
             assert installability(context, page) == [], server.url()
             manifest = context.new_cdp_session(page).send("Page.getAppManifest")
             assert manifest["url"] == server.url("manifest.webmanifest") and manifest["errors"] == []
@@ -268,8 +268,8 @@ def test_the_home_screen_guide_shows_on_an_iphone_until_closed_then_never_again(
     assert guide.count() == 0
     # The note is not one of the teacher's records: the device dialog counts none.
     store = page.evaluate(r"""async () => {
-      const install = [...document.scripts].find((script) => script.src.endsWith("/install.js"));
-      return (await import(install.src.replace(/install\.js$/, "store.js"))).inventory();
+      const install = [...document.scripts].find((script) => script.src.endsWith("/device/install.js"));
+      return (await import(install.src.replace(/device\/install\.js$/, "storage/store.js"))).inventory();
     }""")
     assert not any(store.values()), store
     context.close()
@@ -283,6 +283,6 @@ def test_the_guide_shows_on_an_ipad_and_never_on_a_desktop_or_in_the_installed_a
 
 
 def test_the_install_code_writes_no_kazakh_of_its_own():
-    for path in (ROOT / "site_src/js/install.js", ROOT / "generator/build/app_manifest.py"):
+    for path in (ROOT / "site_src/js/device/install.js", ROOT / "generator/build/app_manifest.py"):
         code = "\n".join(line.split("//")[0].split("#")[0] for line in path.read_text(encoding="utf-8").splitlines())
         assert not re.search("[А-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі]", code.split('"""', 2)[-1]), path

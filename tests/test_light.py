@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from answer_sets import random_answers
-from support import CountingServer
+from support import CountingServer, service_worker_ready
 from test_instruments_e2e import INSTRUMENTS, fill
 
 from generator.build.bundle import PYODIDE_DIR
@@ -71,7 +71,7 @@ def test_a_guidance_page_fetches_no_engine_and_one_instrument_visit_makes_everyt
         context = browser.new_context(service_workers="allow")
         page = context.new_page()
         page.goto(server.url + GUIDANCE)
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its precache is complete
+        service_worker_ready(page)  # installed: its precache is complete
         page.wait_for_timeout(10_000)
         assert len(server.files()) > 50, "the pages were precached"
         assert not [path for path in server.files() if ENGINE_FILE.match(path)]
@@ -159,7 +159,8 @@ def test_a_click_is_scored_at_once_and_typing_waits_for_a_pause(instrument_page)
 def test_a_template_page_starts_the_engine_after_its_first_paint_and_still_counts_and_writes_word(browser, serve):
     page = browser.new_page()
     events: list[str] = []
-    page.on("worker", lambda worker: worker.url.endswith("/js/worker.js") and events.append("engine"))  # not search's
+    engine = lambda worker: worker.url.endswith("/js/engine/worker.js")  # noqa: E731 - not Material's search worker
+    page.on("worker", lambda worker: engine(worker) and events.append("engine"))
     page.on("load", lambda _: events.append("load"))
     page.goto(serve().url("templates/route-sheet-moderator.html"))
     page.wait_for_selector("[data-completion]:not([hidden])", timeout=120_000)  # counted by the engine

@@ -97,7 +97,7 @@ def test_from_an_empty_device_to_every_item_present(browser, serve, checklist, i
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    script = HeldFiles(context, "**/js/portfolio.js")
+    script = HeldFiles(context, "**/js/documents/portfolio.js")
     page.goto(serve().url("assessments/attestation-prep.html"), wait_until="commit")
     # She chooses before the page's script has run (a slow PC): the script keeps her choice and saves it.
     page.select_option("[data-portfolio] select[name=category]", category)

@@ -189,7 +189,7 @@ def test_a_missing_asset_is_a_404_that_is_not_cached_for_a_year(release, nginx):
     status, headers, _ = get(f"{nginx.sub}assets/{bundle}/js/still-being-copied.js")
     assert status == 404
     assert "immutable" not in headers.get("Cache-Control", "") and "31536000" not in headers.get("Cache-Control", "")
-    status, headers, _ = get(f"{nginx.sub}assets/{bundle}/js/paths.js")
+    status, headers, _ = get(f"{nginx.sub}assets/{bundle}/js/utilities/paths.js")
     assert status == 200 and "immutable" in headers["Cache-Control"]
 
 

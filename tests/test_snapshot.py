@@ -169,7 +169,7 @@ def test_with_save_data_the_snapshot_is_never_fetched(browser, site_dir):
             original = route.fetch()
             route.fulfill(response=original, body=SAVE_DATA + original.text())
 
-        context.route("**/js/worker.js", save_data)
+        context.route("**/js/engine/worker.js", save_data)
         page = context.new_page()
         emulate_link(context, page, 100, 2)  # fast, yet
         page.goto(server.url + PAGE)

@@ -48,7 +48,7 @@ def call(module, function: str, *args) -> dict:
 
 
 def entry_point_cases() -> list[dict]:
-    """Every function the worker calls (site_src/js/worker.js handlers), on real instruments and templates."""
+    """Every function the worker calls (site_src/js/engine/worker.js handlers), on real instruments and templates."""
     rng = random.Random(16)
     instruments = load_folder(ROOT / "assessments")
     ui = yaml.safe_load((ROOT / "site_src/i18n/kk.yml").read_text(encoding="utf-8"))["ui"]

@@ -1,4 +1,4 @@
-"""``/// school``: the school summary, drawn in the browser from the teachers' share files (site_src/js/school.js)."""
+"""``/// school``: the school summary, drawn in the browser from the teachers' share files (site_src/js/school/)."""
 
 from __future__ import annotations
 

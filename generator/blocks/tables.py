@@ -1,8 +1,8 @@
 """Every Markdown table gets a name, which the box that scrolls it sideways on a phone takes too.
 
 Material puts each table in a box (``.md-typeset__scrollwrap``) that scrolls when the table is wider than the page.
-A region that scrolls must be reachable from the keyboard and say what it is: site_src/js/theme-fixes.js makes the
-box a tab stop named as its table. The name is given here, where the page's text is known: the table's caption line
+A region that scrolls must be reachable from the keyboard and say what it is: site_src/js/device/theme-fixes.js makes
+the box a tab stop named as its table. The name is given here, where the page's text is known: the table's caption line
 (a paragraph of bold text just before it, «**3-кесте. …**»), else the title it sits under (the nearest heading,
 admonition title or details summary before it), else its header row. A header cell with no text (a table's corner)
 becomes a data cell: it labels nothing.

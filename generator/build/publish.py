@@ -21,18 +21,19 @@ from generator.ship.runtime import STDLIB
 
 log = logging.getLogger(__name__)
 
+# The scripts every page loads (site_src/js/<feature>/); each mounts what its page has and imports the rest.
 MODULE_SCRIPTS = (
-    "assessment.js",
-    "results.js",
-    "document.js",
-    "school.js",
-    "device.js",
-    "offline.js",
-    "theme-fixes.js",
-    "install.js",
-    "portfolio.js",
+    "assessments/assessment.js",
+    "assessments/results.js",
+    "documents/document.js",
+    "school/school.js",
+    "device/device.js",
+    "device/offline.js",
+    "device/theme-fixes.js",
+    "device/install.js",
+    "documents/portfolio.js",
 )
-CLASSIC_SCRIPTS = ("file-notice.js",)  # module scripts do not run from file://; this one must
+CLASSIC_SCRIPTS = ("device/file-notice.js",)  # module scripts do not run from file://; this one must
 SERVICE_WORKER = "sw.js"
 SECOND_LANGUAGE = "ru"  # the server self-check page says each result in it too, for IT staff
 
@@ -87,7 +88,8 @@ def site_files(
         log.warning("%s; the site is built without the engine's start-up snapshot (the engine starts slower)", error)
         memory = None
     out += [SiteFile(f"{PYODIDE_DIR}/{path.name}", source=path) for path in runtime]
-    out += [SiteFile(bundle.path("js", p.name), source=p) for p in sorted((site_src / "js").glob("*.js"))]
+    scripts = sorted((site_src / "js").rglob("*.js"))
+    out += [SiteFile(bundle.path("js", p.relative_to(site_src / "js").as_posix()), source=p) for p in scripts]
     out += [SiteFile(bundle.path("css", p.name), source=p) for p in sorted((site_src / "css").glob("*.css"))]
     # The worker fetches the Python and the runtime's data files; the .mjs scripts come by import().
     fetched = [*browser.module_files(), *(path for path in runtime if path.suffix != ".mjs")]

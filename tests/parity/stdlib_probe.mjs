@@ -1,5 +1,5 @@
 // Which files of the standard library zip the site's Python imports, in real Pyodide (Node), the
-// way the worker runs it (site_src/js/worker.js): the runtime's own start, then every case.
+// way the worker runs it (site_src/js/engine/worker.js): the runtime's own start, then every case.
 //   node stdlib_probe.mjs BROWSER_DIR CASES.json [STDLIB_ZIP]  →  one JSON object on stdout
 // CASES.json: [{"module", "function", "args", "raises"?}, …]; an argument {"bytes": base64} is a
 // Uint8Array and an array goes through toPy, as the worker passes them; a case with "raises" must

@@ -1,7 +1,7 @@
 // Charts of the school summary as inline SVG (like chart.js): every label sits inside the SVG box,
 // each chart has a title and a text description, and the page repeats every figure in a table.
 
-import { svg } from "./dom.js";
+import { svg } from "../utilities/dom.js";
 
 let chartCount = 0;
 

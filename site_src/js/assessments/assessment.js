@@ -2,16 +2,16 @@
 // The form works as plain HTML; this adds autosave, restore, and scoring in a Pyodide worker.
 
 import { clearAnswers, readAnswers, requiredItems, sameAnswers, writeAnswers } from "./answers.js";
-import { h } from "./dom.js";
-import { formatFixed, localDate } from "./numbers.js";
-import { EngineClient } from "./engine-client.js";
-import { pageUrl, siteUrl, version } from "./paths.js";
-import { validRecord } from "./record-check.js";
+import { h } from "../utilities/dom.js";
+import { formatFixed, localDate } from "../utilities/numbers.js";
+import { EngineClient } from "../engine/engine-client.js";
+import { pageUrl, siteUrl, version } from "../utilities/paths.js";
+import { validRecord } from "../storage/record-check.js";
 import { renderComparison, renderMessage, renderResult } from "./report.js";
 import { shareButton } from "./share.js";
-import * as store from "./store.js";
-import { t } from "./strings.js";
-import { wordButton } from "./word-layout.js";
+import * as store from "../storage/store.js";
+import { t } from "../utilities/strings.js";
+import { wordButton } from "../documents/word-layout.js";
 
 // What the development plan receives from a result: the growth zone and what to do about it.
 function planPrefill(result) {

@@ -2,10 +2,10 @@
 // (the recommendations repeat it; a year later unless the teacher picks another day), with the link to the
 // instrument's page and a reminder the day before. No server, no account: the file goes to her calendar.
 
-import { h } from "./dom.js";
-import { pageUrl } from "./paths.js";
-import { t } from "./strings.js";
-import { download, fileName } from "./transfer.js";
+import { h } from "../utilities/dom.js";
+import { pageUrl } from "../utilities/paths.js";
+import { t } from "../utilities/strings.js";
+import { download, fileName } from "../storage/transfer.js";
 
 const two = (n) => String(n).padStart(2, "0");
 const isoDay = (date) => `${date.getUTCFullYear()}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}`;

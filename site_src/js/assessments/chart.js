@@ -3,8 +3,8 @@
 // Every label is measured (a canvas with the page's font), wrapped to its room and the drawing's box
 // (viewBox) is made to hold all of it, so no label is cut on a phone, on a desktop or on paper.
 
-import { svg } from "./dom.js";
-import { formatNumber } from "./numbers.js";
+import { svg } from "../utilities/dom.js";
+import { formatNumber } from "../utilities/numbers.js";
 
 let chartCount = 0;
 const LABEL = 15; // font sizes in the drawing's units; the drawing scales as a whole

@@ -3,9 +3,9 @@
 // answers as they now stand, rescored through the form's own input handling, and says so.
 
 import { clearAnswers, writeAnswers } from "./answers.js";
-import { h } from "./dom.js";
-import { watchDraft } from "./store.js";
-import { t } from "./strings.js";
+import { h } from "../utilities/dom.js";
+import { watchDraft } from "../storage/store.js";
+import { t } from "../utilities/strings.js";
 
 for (const form of document.querySelectorAll("form[data-instrument]")) {
   const notice = h("p", { class: "kasibi-notice", role: "status", "data-tab-notice": "", hidden: "" });

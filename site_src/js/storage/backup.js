@@ -6,12 +6,13 @@
 // Where this browser may erase the data (storage not persisted; Safari's seven days without a visit),
 // a notice offers a backup, at most once a week.
 
-import { BUILD } from "./build.js";
-import { h } from "./dom.js";
-import { localDate } from "./numbers.js";
+import { BUILD } from "../build.js";
+import { h } from "../utilities/dom.js";
+import { bundleUrl } from "../utilities/paths.js";
+import { localDate } from "../utilities/numbers.js";
 import { isTimestamp, linksOnSite, validAnswers, validCopy, validResult } from "./record-check.js";
 import * as store from "./store.js";
-import { t } from "./strings.js";
+import { t } from "../utilities/strings.js";
 import { FILE_KIND as RESULTS_KIND, ImportError, checkRecords, download, fileName, merge } from "./transfer.js";
 
 export const BACKUP_KIND = "kasibi-backup";
@@ -172,7 +173,7 @@ export function planRestore(device, file) {
 
 async function templateTitle(id) {
   try {
-    return (await (await fetch(new URL(`../templates/${id}.json`, import.meta.url))).json()).title;
+    return (await (await fetch(new URL(`templates/${id}.json`, bundleUrl))).json()).title;
   } catch {
     return id;
   }
@@ -206,7 +207,7 @@ async function restoreFrom(input, status, instruments) {
   await report(status, plan);
 }
 
-const instrumentList = () => fetch(new URL("../instruments/index.json", import.meta.url)).then((r) => r.json())
+const instrumentList = () => fetch(new URL("instruments/index.json", bundleUrl)).then((r) => r.json())
   .then((list) => new Map(list.map((i) => [i.id, i])));
 
 function lastBackupText() {

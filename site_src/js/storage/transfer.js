@@ -2,7 +2,7 @@
 // and a strict import. An imported file is data, never code: it is size-checked, parsed, checked
 // field by field, and merged only when all of it is sound; otherwise nothing changes.
 
-import { formatNumber, localDateTime } from "./numbers.js";
+import { formatNumber, localDateTime } from "../utilities/numbers.js";
 import { isTimestamp, linksOnSite, validRecord } from "./record-check.js";
 import { FORMAT, isPlainObject, upgrade } from "./store.js";
 

@@ -2,12 +2,12 @@
 // `kasibi`: generator/browser), then answers requests. Pyodide 314 refuses classic workers,
 // hence `type: "module"`. The messages it answers and sends are declared in messages.js.
 
-import { BUILD } from "./build.js";
+import { BUILD } from "../build.js";
 import { PING, REPLY, REQUEST } from "./messages.js";
-import { runtimeUrl } from "./paths.js";
+import { bundleUrl, runtimeUrl } from "../utilities/paths.js";
 import { isModuleLoadError, wrongScriptType } from "./script-type.js";
 
-const engineUrl = new URL("../engine/", import.meta.url);
+const engineUrl = new URL("engine/", bundleUrl);
 const MODULES = BUILD.modules; // generator/browser
 const PROGRESS_MS = 250;
 const sources = new Map();
@@ -235,7 +235,7 @@ ready.then(
 );
 
 // The school summary needs every compiled instrument: one JSON object of them by id, read once.
-const instrumentsUrl = new URL("../instruments/", import.meta.url);
+const instrumentsUrl = new URL("instruments/", bundleUrl);
 let instruments = null;
 function allInstruments() {
   instruments ??= cachedText(new URL("index.json", instrumentsUrl).href).then(async (index) => {

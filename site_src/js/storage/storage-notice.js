@@ -2,9 +2,9 @@
 // refused, or an unreadable record that had to stay in place), with one button that downloads it;
 // and when records were saved by a newer version of the site (they are left untouched).
 
-import { h } from "./dom.js";
+import { h } from "../utilities/dom.js";
 import { onProblem, unsavedValues } from "./store.js";
-import { t } from "./strings.js";
+import { t } from "../utilities/strings.js";
 import { download } from "./transfer.js";
 
 const UNSAVED = { full: "alert.full", denied: "alert.denied", damaged: "alert.damaged", newer: "alert.newer_unsaved" };

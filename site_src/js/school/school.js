@@ -4,14 +4,14 @@
 // this draws it, and offers the summary file, print, the Word report and the school's plan prefilled.
 // Nothing leaves the browser. Every figure comes from the report model, never from the files.
 
-import { h } from "./dom.js";
-import { EngineClient } from "./engine-client.js";
-import { pageUrl } from "./paths.js";
+import { h } from "../utilities/dom.js";
+import { EngineClient } from "../engine/engine-client.js";
+import { pageUrl } from "../utilities/paths.js";
 import { heatMap, stackedBars } from "./school-chart.js";
-import * as store from "./store.js";
-import { t } from "./strings.js";
-import { download } from "./transfer.js";
-import { downloadWord, layout } from "./word-layout.js";
+import * as store from "../storage/store.js";
+import { t } from "../utilities/strings.js";
+import { download } from "../storage/transfer.js";
+import { downloadWord, layout } from "../documents/word-layout.js";
 
 const PLAN = "school-methodological-plan";
 const today = () => new Date().toISOString().slice(0, 10);

@@ -3,17 +3,18 @@
 // a few facts; the file is made by the Python in the worker and saved only when she says so.
 // Free-text answers never go into it; her name only when she ticks named mode and types it.
 
-import { BUILD } from "./build.js";
-import { h } from "./dom.js";
-import { EngineClient } from "./engine-client.js";
-import { t } from "./strings.js";
-import { download } from "./transfer.js";
+import { BUILD } from "../build.js";
+import { h } from "../utilities/dom.js";
+import { bundleUrl } from "../utilities/paths.js";
+import { EngineClient } from "../engine/engine-client.js";
+import { t } from "../utilities/strings.js";
+import { download } from "../storage/transfer.js";
 
 // Each optional fact's values and their Kazakh labels, as the school's files define them
 // (generator/browser/aggregate.py FACTS, written into build.js by the build).
 const FACTS = BUILD.facts;
 
-const instrumentUrl = (id) => new URL(`../instruments/${id}.json`, import.meta.url).href;
+const instrumentUrl = (id) => new URL(`instruments/${id}.json`, bundleUrl).href;
 let ownClient = null;
 const ownEngine = () => (ownClient ??= new EngineClient({ onReady: () => {}, onFailed: () => {} }));
 

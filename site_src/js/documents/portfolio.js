@@ -3,15 +3,15 @@
 // this device keeps, which pieces of her pack are present (what, when) and which are missing (with a link
 // to the page that makes each). The choices are kept on the device and travel in the backup file.
 
-import { h } from "./dom.js";
-import { EngineClient } from "./engine-client.js";
-import { localDate, localDateTime } from "./numbers.js";
-import { pageUrl, siteUrl } from "./paths.js";
-import { validRecord } from "./record-check.js";
-import { renderResult } from "./report.js";
-import * as store from "./store.js";
-import { t } from "./strings.js";
-import { download, fileName } from "./transfer.js";
+import { h } from "../utilities/dom.js";
+import { EngineClient } from "../engine/engine-client.js";
+import { localDate, localDateTime } from "../utilities/numbers.js";
+import { bundleUrl, pageUrl, siteUrl } from "../utilities/paths.js";
+import { validRecord } from "../storage/record-check.js";
+import { renderResult } from "../assessments/report.js";
+import * as store from "../storage/store.js";
+import { t } from "../utilities/strings.js";
+import { download, fileName } from "../storage/transfer.js";
 import { reportLayout } from "./word-layout.js";
 
 const CHOICES = ["held", "category", "from", "to", "teacher", "school", "subject"];
@@ -123,8 +123,8 @@ const engine = (() => {
   let client = null;
   return () => (client ??= new EngineClient({ onReady: () => {}, onFailed: () => {} }));
 })();
-const instrumentUrl = (id) => new URL(`../instruments/${id}.json`, import.meta.url).href;
-const templateOf = (id) => fetch(new URL(`../templates/${id}.json`, import.meta.url)).then((r) => r.json());
+const instrumentUrl = (id) => new URL(`instruments/${id}.json`, bundleUrl).href;
+const templateOf = (id) => fetch(new URL(`templates/${id}.json`, bundleUrl)).then((r) => r.json());
 
 // Each chosen part as the Word writer takes it, and as the page prints it. A result is scored again by the
 // engine from its answers (what is stored is never trusted), then drawn as its one-page report.

@@ -1,5 +1,5 @@
 // Fixes to Material's markup and behaviour that its templates give no option for.
-import { keyboardScroll } from "./dom.js";
+import { keyboardScroll } from "../utilities/dom.js";
 
 // Material's search overlay is a role="dialog" without a name; name it after its input.
 const search = document.querySelector(".md-search[role=dialog]");

@@ -2,12 +2,12 @@
 // teachers' navigation): checks, in this browser, what a school's web server may get wrong, and says
 // each result in Kazakh and in Russian. Every check asks the server itself; nothing is sent anywhere.
 
-import { BUILD } from "./build.js";
-import { UI as RU } from "./build-ru.js";
-import { h, scrollBox } from "./dom.js";
+import { BUILD } from "../build.js";
+import { UI as RU } from "../build-ru.js";
+import { h, scrollBox } from "../utilities/dom.js";
 import { register } from "./offline.js";
-import { runtimeUrl, siteRoot, version } from "./paths.js";
-import { fill, t } from "./strings.js";
+import { bundleUrl, runtimeUrl, siteRoot, version } from "../utilities/paths.js";
+import { fill, t } from "../utilities/strings.js";
 
 const JS_TYPES = ["text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript"];
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -25,7 +25,7 @@ async function ask(url, method = "GET") {
 
 function firstTemplateDocx() {
   const key = Object.keys(BUILD.pages).find((k) => k.startsWith("template:"));
-  return key && new URL(`../templates/${key.slice("template:".length)}.docx`, import.meta.url);
+  return key && new URL(`templates/${key.slice("template:".length)}.docx`, bundleUrl);
 }
 
 function mimeCheck(ext, url, expected) {
@@ -200,7 +200,7 @@ const apache = {
   async run(outcomes) {
     const server = (await ask(new URL("index.html", siteRoot), "HEAD")).headers.get("server") ?? "";
     if (!/apache/i.test(server)) return result("skip", "check.apache.other", { server: server || "—" });
-    const python = await ask(new URL("../engine/engine.py", import.meta.url), "HEAD");
+    const python = await ask(new URL("engine/engine.py", bundleUrl), "HEAD");
     if (mimeOf(python) !== "text/plain") return result("warn", "check.apache.ignored");
     const policy = (await ask(location.href, "HEAD")).headers.get("content-security-policy");
     const missing = [
@@ -216,7 +216,7 @@ const apache = {
 const CHECKS = [
   mimeCheck(".wasm", ENGINE_FILE, ["application/wasm"]),
   mimeCheck(".mjs", new URL("pyodide.mjs", runtimeUrl), JS_TYPES),
-  mimeCheck(".json", new URL("../instruments/index.json", import.meta.url), ["application/json"]),
+  mimeCheck(".json", new URL("instruments/index.json", bundleUrl), ["application/json"]),
   ...(firstTemplateDocx() ? [mimeCheck(".docx", firstTemplateDocx(), [DOCX])] : []),
   secureContext,
   serviceWorker,

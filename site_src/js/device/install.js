@@ -4,9 +4,9 @@
 // Share → Add to Home Screen: there a short guide says so at the top of the page until the reader closes it,
 // and never again on this browser.
 
-import { h, svg } from "./dom.js";
-import { hasSeen, markSeen } from "./store.js";
-import { t } from "./strings.js";
+import { h, svg } from "../utilities/dom.js";
+import { hasSeen, markSeen } from "../storage/store.js";
+import { t } from "../utilities/strings.js";
 
 const GUIDE = "install-guide";
 const DOWNLOAD_ICON = "M5 20h14v-2H5m14-9h-4V3H9v6H5l7 7 7-7Z"; // Material Design's "download"

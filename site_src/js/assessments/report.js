@@ -3,10 +3,10 @@
 // everything is built as DOM text, so no text from a result is ever parsed as markup.
 
 import { barChart, ladderChart, radarChart } from "./chart.js";
-import { h, scrollBox } from "./dom.js";
-import { formatDelta, formatNumber } from "./numbers.js";
-import { siteUrl } from "./paths.js";
-import { isSitePage } from "./record-check.js";
+import { h, scrollBox } from "../utilities/dom.js";
+import { formatDelta, formatNumber } from "../utilities/numbers.js";
+import { siteUrl } from "../utilities/paths.js";
+import { isSitePage } from "../storage/record-check.js";
 
 // Links go only to pages of this site, whatever a result (perhaps from storage or a file) says.
 function guideLink(t, href, label) {

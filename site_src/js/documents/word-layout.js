@@ -3,9 +3,9 @@
 // The school report builds its tables from the report model; a teacher's one-page report is read
 // from the report as drawn, so the Word file holds what the printout holds.
 
-import { h } from "./dom.js";
-import { t } from "./strings.js";
-import { download, fileName } from "./transfer.js";
+import { h } from "../utilities/dom.js";
+import { t } from "../utilities/strings.js";
+import { download, fileName } from "../storage/transfer.js";
 
 const WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 

@@ -2,10 +2,10 @@
 // self-assessment, and tells the teacher when a newer version of the site has taken over this tab.
 // With Save-Data on (a phone on a metered link) nothing is fetched beyond the page asked for.
 
-import { h } from "./dom.js";
-import { SETTLED_EVENT } from "./engine-client.js";
-import { siteRoot } from "./paths.js";
-import { t } from "./strings.js";
+import { h } from "../utilities/dom.js";
+import { SETTLED_EVENT } from "../engine/engine-client.js";
+import { siteRoot } from "../utilities/paths.js";
+import { t } from "../utilities/strings.js";
 
 // Offline copies are made after the page has what it needs: the page first, the whole site later.
 const SETTLE_MS = 5000;

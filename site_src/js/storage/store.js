@@ -19,7 +19,7 @@
 // When the record format changes, FORMAT goes up and UPGRADES[n] turns format n into n + 1, so
 // results saved years ago still open.
 
-import { sameAnswers } from "./answers.js";
+import { sameAnswers } from "../assessments/answers.js";
 
 export const FORMAT = 1;
 const UPGRADES = {};

@@ -3,12 +3,12 @@
 // (on: records live in this tab's sessionStorage and go when it is closed, as every page then says;
 // off: the browser is asked to keep them). Also starts the storage alert and the two-tab handling.
 
-import "./storage-notice.js";
-import "./tabs.js";
-import { backupControls } from "./backup.js";
-import { h } from "./dom.js";
-import * as store from "./store.js";
-import { t } from "./strings.js";
+import "../storage/storage-notice.js";
+import "../assessments/tabs.js";
+import { backupControls } from "../storage/backup.js";
+import { h } from "../utilities/dom.js";
+import * as store from "../storage/store.js";
+import { t } from "../utilities/strings.js";
 
 const KINDS = ["results", "drafts", "documents", "prefills", "corrupt", "other"];
 

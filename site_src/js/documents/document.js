@@ -2,12 +2,12 @@
 // restore, the source's example, completion of marked sheets and the filled Word file, both
 // computed by the Python in the worker (generator/browser/documents.py, docx.py).
 
-import { h } from "./dom.js";
-import { EngineClient } from "./engine-client.js";
-import { siteUrl } from "./paths.js";
-import * as store from "./store.js";
-import { t } from "./strings.js";
-import { download, fileName } from "./transfer.js";
+import { h } from "../utilities/dom.js";
+import { EngineClient } from "../engine/engine-client.js";
+import { siteUrl } from "../utilities/paths.js";
+import * as store from "../storage/store.js";
+import { t } from "../utilities/strings.js";
+import { download, fileName } from "../storage/transfer.js";
 
 // Values are read from and written to inputs named "block", "block:field" or "block:row:column".
 // A block id may be a name the form or Object already has ("reset", "elements", "constructor"), so
