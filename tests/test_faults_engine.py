@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from answer_sets import random_answer
 from conftest import ROOT, StaticServer
-from support import HeldFiles, emulate_link, greedy_cover
+from support import HeldFiles, emulate_link, greedy_cover, import_file
 
 from generator.browser import engine
 from generator.formats.instrument import load_folder
@@ -463,11 +463,7 @@ def test_defect_12_item_ids_that_name_form_properties(browser, serve, clashing_s
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-action=delete-all]")
     assert history(page) == []
-    path = tmp_path / "results.json"
-    path.write_bytes(exported)
-    page.set_input_files("input[data-action=import]", str(path))
-    page.wait_for_selector("[data-notice]:not([hidden])")
-    assert "1 жаңа" in page.inner_text("[data-notice]")
+    assert "1 жаңа" in import_file(page, tmp_path, "results.json", exported)
     assert history(page) == [record]
     assert errors == []
     context.close()

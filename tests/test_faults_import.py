@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from answer_sets import random_answers
+from support import import_file
 
 from generator.browser import engine
 
@@ -103,15 +104,6 @@ def plant(page, records: list) -> None:
     page.evaluate("r => localStorage.setItem('kasibi:v1:history', JSON.stringify({format: 1, records: r}))", records)
     page.reload()
     page.wait_for_function("!document.querySelector('[data-results-list]').textContent.includes('жүктелуде')")
-
-
-def import_file(page, tmp_path: Path, name: str, data) -> str:
-    page.evaluate("document.querySelector('[data-notice]').hidden = true")
-    path = tmp_path / name
-    path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    page.set_input_files("input[data-action=import]", str(path))
-    page.wait_for_selector("[data-notice]:not([hidden])")
-    return page.inner_text("[data-notice]")
 
 
 def open_every_record(page) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from answer_sets import random_answers
 from conftest import ROOT
+from support import import_file
 
 from generator.formats.instrument import load_folder
 
@@ -116,14 +117,6 @@ def export_file(page) -> dict:
     with page.expect_download() as download:
         page.click("[data-action=export]")
     return json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-
-
-def import_file(page, tmp_path, name: str, content: bytes) -> str:
-    path = tmp_path / name
-    path.write_bytes(content)
-    page.set_input_files("input[data-action=import]", str(path))
-    page.wait_for_selector("[data-notice]:not([hidden])")
-    return page.inner_text("[data-notice]")
 
 
 def test_export_clear_import_gives_back_the_same_history(page, serve, tmp_path):
