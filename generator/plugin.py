@@ -3,11 +3,11 @@ into ``PluginError``. It holds no logic of its own: each hook says when and wher
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
-from mkdocs.config import base
+from mkdocs.commands.build import build as build_site
+from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,7 +17,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.build.pipeline import BuildError, SiteBuild, Sources, engine_start
+from generator.build.editions import EditionError, edition_url, merge, search_base
+from generator.build.pipeline import BuildError, SiteBuild, Sources, engine_start, page_urls
 
 FORM_PAGE_BOOST = 0.25
 
@@ -30,12 +31,17 @@ class KasibiConfig(base.Config):
     pyodide = c.Type(str, default="node_modules/pyodide")
     version = c.Optional(c.Type(str))  # the release; default: pyproject.toml's, or $KASIBI_VERSION
     compress_cache = c.Type(str, default=".cache/precompressed")  # big files' .br/.gz and the snapshot, by digest
+    editions = c.ListOfItems(c.File(exists=True), default=[])  # the site in other languages: their mkdocs configs
 
 
 class KasibiPlugin(BasePlugin[KasibiConfig]):
+    # No on_startup or on_shutdown: MkDocs would then keep one instance for every config it loads, and an edition's
+    # config (loaded during this build) would take this build's instance.
     def __init__(self) -> None:
         self.build: SiteBuild | None = None
-        self._theme_dir: str | None = None
+        self.parent: SiteBuild | None = None  # set when this plugin builds another language's edition
+        self._editions: list[tuple[MkDocsConfig, tempfile.TemporaryDirectory]] = []
+        self._theme_dir: tempfile.TemporaryDirectory | None = None  # removed with the plugin or the next build's
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Material ships no Kazakh and the search plugin reads its language strings during its own on_config,
@@ -53,15 +59,26 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             cache=root / self.config.compress_cache,
             version=self.config.version,
         )
+        if self.config.editions and self.parent:
+            raise PluginError(f"{config.config_file_path}: an edition cannot have editions of its own")
         try:
-            self.build = SiteBuild(sources)
+            self.build = SiteBuild(sources, self.parent)
         except BuildError as error:
             raise PluginError(str(error)) from None
-        self._theme_dir = tempfile.mkdtemp(prefix="kasibi-theme-")
+        # Each edition is built after this site, into a folder of its own that on_post_build merges in.
+        self._editions = []
+        for path in self.config.editions:
+            folder = tempfile.TemporaryDirectory(prefix="kasibi-edition-")
+            edition = load_config(config_file=path, site_dir=folder.name, strict=config.strict)
+            if "kasibi" not in edition.plugins:
+                raise PluginError(f"{path}: an edition needs the kasibi plugin")
+            edition.plugins["kasibi"].parent = self.build
+            self._editions.append((edition, folder))
+        self._theme_dir = tempfile.TemporaryDirectory(prefix="kasibi-theme-")
         path, text = self.build.language_partial()
-        Path(self._theme_dir, path).parent.mkdir(parents=True)
-        Path(self._theme_dir, path).write_text(text, encoding="utf-8")
-        config.theme.dirs.insert(0, self._theme_dir)
+        Path(self._theme_dir.name, path).parent.mkdir(parents=True)
+        Path(self._theme_dir.name, path).write_text(text, encoding="utf-8")
+        config.theme.dirs.insert(0, self._theme_dir.name)
         # Our scripts and styles live in a folder named after their content: pages must name it.
         config.extra["kasibi"] = self.build.theme_extra()
         config.extra_css.extend(self.build.stylesheets())
@@ -72,10 +89,24 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        # The data is checked and compiled once the pages are known: instruments link to guidance pages.
+        # An edition's pages and figures are addressed under <lang>/ from the start, so their links to the shared
+        # theme and bundle files lead to the site root. The data is checked and compiled once the pages are
+        # known: instruments link to guidance pages.
+        if self.parent:
+            for file in files:
+                if file.src_dir == config.docs_dir and file.generated_by is None:
+                    dest, url = file.dest_uri, file.url
+                    file.dest_uri, file.url = edition_url(self.build.lang, dest), edition_url(self.build.lang, url)
+                    file.__dict__.pop("abs_dest_path", None)
         pages = {file.src_uri: file.url for file in files.documentation_pages()}
+        editions = {
+            edition.theme["language"]: {
+                src: edition_url(edition.theme["language"], url) for src, url in page_urls(Path(edition.docs_dir)).items()
+            }
+            for edition, _ in self._editions
+        }
         try:
-            published = self.build.prepare(pages)
+            published = self.build.prepare(pages, editions)
         except BuildError as error:
             raise PluginError(str(error)) from None
         for item in published:
@@ -92,6 +123,21 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             page.meta["kasibi_engine"] = start
         return markdown
 
+    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+        # The language switch and the hreflang links lead to this page in each language (Material reads them from
+        # extra.alternate, which is set for each page as it is rendered).
+        config.extra["alternate"] = self.build.alternates(page.file.src_uri)
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        # An edition's search reads the edition's own index (<lang>/search/).
+        if not self.parent:
+            return output
+        try:
+            return search_base(output, self.build.lang, page.url)
+        except EditionError as error:
+            raise PluginError(str(error)) from None
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Blocks are drawn after Markdown, so their HTML is never re-parsed as Markdown.
         try:
@@ -100,20 +146,25 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             raise PluginError(str(error)) from None
 
     # After the search plugin's own on_post_build (default priority 0), which writes the index.
+    # An edition's site is finished by the first language's build, once the edition is merged into it.
     @event_priority(-50)
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.parent:
+            return
         try:
+            for edition, folder in self._editions:
+                build_site(edition)
+                merge(Path(folder.name), Path(config.site_dir), edition.theme["language"])
+                folder.cleanup()
             self.build.finish(Path(config.site_dir), [Path(folder) for folder in config.theme.dirs])
-        except BuildError as error:
+        except (BuildError, EditionError) as error:
             raise PluginError(str(error)) from None
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         # Authors edit instruments, templates, the checklist and browser code while `mkdocs serve` runs.
         for folder in (self.config.assessments, self.config.templates, self.config.attestation, self.config.site_src):
             server.watch(folder)
+        for edition, _ in self._editions:
+            server.watch(edition.docs_dir)
+            server.watch(edition.config_file_path)
         return server
-
-    def on_shutdown(self) -> None:
-        # The generated language partial lives in a temporary theme folder.
-        if self._theme_dir:
-            shutil.rmtree(self._theme_dir, ignore_errors=True)

@@ -26,7 +26,8 @@ from pathlib import Path
 from generator import browser
 from generator.blocks.placeholder import PLACEHOLDER
 from generator.build import app_manifest, publish
-from generator.build.bundle import Bundle, ReleaseError
+from generator.build.bundle import Bundle, Edition, ReleaseError
+from generator.build.editions import alternates
 from generator.build.offline import OfflinePatchError, make_offline
 from generator.build.page_scripts import UnknownScriptError, check_scripts
 from generator.build.render import (
@@ -120,17 +121,24 @@ def engine_start(markdown: str) -> str | None:
 
 
 class SiteBuild:
-    def __init__(self, sources: Sources) -> None:
+    """One language's build. The site's first language (``parent`` None) publishes the shared files and finishes
+    the site; another language's edition (``parent``: the first's build) shares its bundle and adds its pages and
+    its language's data."""
+
+    def __init__(self, sources: Sources, parent: SiteBuild | None = None) -> None:
         self.sources = sources
+        self.parent = parent
         try:
             self.catalogue = load_catalogue(sources.site_src / "i18n", sources.lang)
-            self.bundle = Bundle.of(sources.release(), self._inputs())
+            self.bundle = parent.bundle if parent else Bundle.of(sources.release(), self._inputs())
         except (CatalogueError, ReleaseError) as error:
             raise BuildError(str(error)) from None
         self.instruments: dict[str, dict] = {}
         self.templates: dict[str, dict] = {}
         self.checklist: dict = {}
         self.pages: dict[str, str] = {}
+        self.editions: dict[str, dict[str, str]] = {}  # every language's pages (source path: URL), this site's first
+        self.names: dict[str, str] = {}  # every language's name in itself, for the language switch
 
     def _inputs(self) -> list[Path]:
         folders = (self.sources.site_src, self.sources.assessments, self.sources.templates)
@@ -160,10 +168,14 @@ class SiteBuild:
             for name in (*publish.MODULE_SCRIPTS, *publish.CLASSIC_SCRIPTS)
         ]
 
-    def prepare(self, pages: dict[str, str]) -> list[publish.SiteFile]:
+    @property
+    def lang(self) -> str:
+        return self.catalogue.lang
+
+    def prepare(self, pages: dict[str, str], editions: dict[str, dict[str, str]] | None = None) -> list[publish.SiteFile]:
         """Check and compile the data, then list the files to add. ``pages``: each Markdown page's source path
         (``assessments/index.md``) and its URL; instruments link to guidance pages, so a link to a missing page
-        fails here."""
+        fails here. ``editions``: the other languages' pages, the same way (the browser code links to them)."""
         sources = self.sources
 
         def link(target: str) -> str:
@@ -173,8 +185,10 @@ class SiteBuild:
         try:
             self.instruments = load_folder(sources.assessments, sources.lang, link, set(pages))
             self.templates = load_templates(sources.templates, self.catalogue.ui, sources.lang)
-            self.checklist = load_checklist(sources.attestation / "checklist.yml", self.instruments, self.templates)
-            runtime = runtime_files(sources.pyodide)
+            self.checklist = load_checklist(
+                sources.attestation / "checklist.yml", self.instruments, self.templates, sources.lang
+            )
+            runtime = runtime_files(sources.pyodide) if self.parent is None else []
         except ValidationError as error:
             raise BuildError(f"invalid instruments, templates or checklist:\n{error}") from None
         except RuntimeMissingError as error:
@@ -188,29 +202,39 @@ class SiteBuild:
             if missing:
                 names = ", ".join(f"docs/{folder}/{i}.md" for i in missing)
                 raise BuildError(f"{source}: no page places {', '.join(missing)}; write {names}")
-        self.pages = {
-            "assessments": pages["assessments/index.md"],
-            "my-results": pages["assessments/my-results.md"],
-            **{f"assessment:{i}": pages[f"assessments/{i}.md"] for i in self.instruments},
-            **{f"template:{t}": pages[f"templates/{t}.md"] for t in self.templates},
-        }
+        self.pages = self._page_keys(pages)
+        data = publish.data_files(self.bundle, self.lang, self.instruments, self.templates, self.checklist)
+        if self.parent is not None:
+            self.editions, self.names = self.parent.editions, self.parent.names
+            return data  # the first language's build publishes what every language shares
+        self.editions = {self.lang: pages, **(editions or {})}
         try:
-            published = publish.site_files(
-                self.bundle,
-                sources.site_src,
-                self.instruments,
-                self.templates,
-                runtime,
-                self.catalogue.ui,
-                self.pages,
-                sources.cache,
-                self.checklist,
-            )
-            return published + app_manifest.app_files(
+            strings = {self.lang: Edition(self.catalogue.ui, self.pages)}
+            for lang, their_pages in (editions or {}).items():
+                strings[lang] = Edition(load_catalogue(sources.site_src / "i18n", lang).ui, self._page_keys(their_pages))
+            self.names = {lang: edition.ui["language.name"] for lang, edition in strings.items()}
+            shared = publish.site_files(self.bundle, sources.site_src, runtime, strings, sources.cache)
+            return data + shared + app_manifest.app_files(
                 sources.favicon, self.catalogue, sources.root / "node_modules", sources.cache
             )
+        except CatalogueError as error:
+            raise BuildError(str(error)) from None
         except app_manifest.AppIconError as error:
             raise BuildError(str(error)) from None
+
+    def alternates(self, page: str) -> list[dict[str, str]]:
+        """The page at source path ``page`` in every language (Material's ``extra.alternate``)."""
+        return alternates(page, self.editions, self.names) if len(self.editions) > 1 else []
+
+    def _page_keys(self, pages: dict[str, str]) -> dict[str, str]:
+        """The pages the browser code links to, by key, among ``pages`` (source path: URL)."""
+        keyed = {
+            "assessments": "assessments/index.md",
+            "my-results": "assessments/my-results.md",
+            **{f"assessment:{i}": f"assessments/{i}.md" for i in self.instruments},
+            **{f"template:{t}": f"templates/{t}.md" for t in self.templates},
+        }
+        return {key: pages[path] for key, path in keyed.items() if path in pages}
 
     def draw(self, html: str, page_path: str, page_url: str) -> str:
         """A rendered page with its blocks drawn (after Markdown, so their HTML is never re-parsed as Markdown)."""
@@ -241,7 +265,8 @@ class SiteBuild:
         if kind == "school":
             return render_school(self.catalogue)
         if kind == "portfolio":
-            return render_portfolio(self.checklist, self.catalogue, self.bundle.path("attestation", "checklist.json"))
+            checklist = self.bundle.data(self.lang, "attestation", "checklist.json")
+            return render_portfolio(self.checklist, self.catalogue, checklist)
         if kind in ("instrument-list", "template-list"):
             return render_catalogue(self._catalogue_entries(kind, page_url), self.catalogue, level)
         data = self.templates if kind == "template" else self.instruments
@@ -249,9 +274,10 @@ class SiteBuild:
             known = ", ".join(sorted(data)) or "none"
             raise BuildError(f"{page_path}: unknown {kind} {block_id!r} (known: {known})")
         if kind == "template":
-            src = self.bundle.path("templates", block_id)
+            src = self.bundle.data(self.lang, "templates", block_id)
             return render_template(data[block_id], self.catalogue, src, relative_url(f"{src}.docx", page_url))
-        return render_instrument(data[block_id], self.catalogue, self.bundle.path("instruments", f"{block_id}.json"))
+        src = self.bundle.data(self.lang, "instruments", f"{block_id}.json")
+        return render_instrument(data[block_id], self.catalogue, src)
 
     def _catalogue_entries(self, kind: str, page_url: str) -> list[dict]:
         ui = self.catalogue.ui
@@ -284,7 +310,7 @@ class SiteBuild:
                 "summary": t["summary"],
                 "href": href(f"template:{t['id']}"),
                 "facts": t["sources"][:1],
-                "docx": relative_url(self.bundle.path("templates", f"{t['id']}.docx"), page_url),
+                "docx": relative_url(self.bundle.data(self.lang, "templates", f"{t['id']}.docx"), page_url),
             }
             for t in self.templates.values()
         ]

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from generator import browser
 from generator.browser import docx
-from generator.build.bundle import PYODIDE_DIR, Bundle, strings_module
-from generator.formats.i18n import load_ui
+from generator.build.bundle import PYODIDE_DIR, Bundle, Edition
 from generator.ship import snapshot, stdlib
 from generator.ship.runtime import STDLIB
 
@@ -31,11 +30,11 @@ MODULE_SCRIPTS = (
     "device/offline.js",
     "device/theme-fixes.js",
     "device/install.js",
+    "device/language.js",
     "documents/portfolio.js",
 )
 CLASSIC_SCRIPTS = ("device/file-notice.js",)  # module scripts do not run from file://; this one must
 SERVICE_WORKER = "sw.js"
-SECOND_LANGUAGE = "ru"  # the server self-check page says each result in it too, for IT staff
 
 
 @dataclass(frozen=True)
@@ -49,34 +48,34 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def site_files(
-    bundle: Bundle,
-    site_src: Path,
-    instruments: dict[str, dict],
-    templates: dict[str, dict],
-    runtime: list[Path],
-    ui: dict[str, str],
-    pages: dict[str, str],
-    cache: Path | None = None,
-    checklist: dict | None = None,
+def data_files(
+    bundle: Bundle, lang: str, instruments: dict[str, dict], templates: dict[str, dict], checklist: dict | None = None
 ) -> list[SiteFile]:
-    """Every file the generator publishes; ``pages`` maps page keys to their site URLs; ``cache`` keeps the
-    start-up snapshot between builds; ``checklist`` is the compiled attestation checklist."""
-    out = [SiteFile(bundle.path("instruments", f"{i}.json"), _json(data)) for i, data in instruments.items()]
+    """The files each language has its own copy of: the compiled instruments and their list, the templates (JSON
+    and blank Word files) and the attestation checklist, with ``lang``'s texts (``Bundle.data`` says where)."""
+    out = [SiteFile(bundle.data(lang, "instruments", f"{i}.json"), _json(data)) for i, data in instruments.items()]
     # The results page reads this list to recognise imported results and to link back.
     index = [
         {"id": i["id"], "title": i["title"], "version": i["version"], "kind": i["kind"]} for i in instruments.values()
     ]
-    out.append(SiteFile(bundle.path("instruments", "index.json"), _json(index)))
+    out.append(SiteFile(bundle.data(lang, "instruments", "index.json"), _json(index)))
     if checklist:  # the attestation page reads it
-        out.append(SiteFile(bundle.path("attestation", "checklist.json"), _json(checklist)))
+        out.append(SiteFile(bundle.data(lang, "attestation", "checklist.json"), _json(checklist)))
     for template_id, template in templates.items():
-        out.append(SiteFile(bundle.path("templates", f"{template_id}.json"), _json(template)))
+        out.append(SiteFile(bundle.data(lang, "templates", f"{template_id}.json"), _json(template)))
         # Blank Word files are written by the same writer the browser uses for filled copies.
-        out.append(SiteFile(bundle.path("templates", f"{template_id}.docx"), docx.build_docx(template)))
+        out.append(SiteFile(bundle.data(lang, "templates", f"{template_id}.docx"), docx.build_docx(template)))
+    return out
+
+
+def site_files(
+    bundle: Bundle, site_src: Path, runtime: list[Path], editions: dict[str, Edition], cache: Path | None = None
+) -> list[SiteFile]:
+    """The files every language shares: the browser's Python and its runtime, scripts, styles and ``build.js``
+    (``editions``: each language's strings and pages); ``cache`` keeps the start-up snapshot between builds."""
     # The Python the browser runs, as the package `kasibi` (generator/browser), and the part of the
     # standard library it imports (in the engine folder: it changes with the modules, not with the pin).
-    out += [SiteFile(bundle.path("engine", path.name), source=path) for path in browser.module_files()]
+    out = [SiteFile(bundle.path("engine", path.name), source=path) for path in browser.module_files()]
     [package_stdlib] = [path for path in runtime if path.name == STDLIB]
     trimmed = stdlib.trimmed_stdlib(package_stdlib, stdlib.listed_files())
     out.append(SiteFile(bundle.path("engine", STDLIB), trimmed))
@@ -96,9 +95,7 @@ def site_files(
     download = sum(path.stat().st_size for path in fetched) + len(trimmed)
     # Restoring the snapshot, the worker fetches it instead of the Python sources.
     with_snapshot = memory and download - sum(path.stat().st_size for path in browser.module_files()) + len(memory)
-    out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(ui, pages, download, with_snapshot)))
-    second = load_ui(site_src / "i18n", SECOND_LANGUAGE)
-    out.append(SiteFile(bundle.path("js", f"build-{SECOND_LANGUAGE}.js"), strings_module(second)))
+    out.append(SiteFile(bundle.path("js", "build.js"), bundle.build_module(editions, download, with_snapshot)))
     return out
 
 

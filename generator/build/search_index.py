@@ -1,4 +1,4 @@
-"""The search for Kazakh readers: a UTF-8 plain-text index, loaded when the reader first uses search.
+"""The search for each language's readers: a UTF-8 plain-text index, loaded when the reader first uses search.
 
 Material writes ``search/search_index.json`` with ``\\uXXXX`` escapes (six bytes for each Cyrillic
 letter) and the page HTML of every section. The search needs neither: it tokenises the text and
@@ -41,7 +41,9 @@ def plain(markup: str) -> str:
 
 
 def compact(index: dict) -> dict:
-    config = {**index["config"], "pipeline": []}  # no English stemmer, stop words or ASCII-only trimmer
+    # Kazakh (lunr has no Kazakh): no English stemmer, stop words or ASCII-only trimmer; another language (Russian)
+    # keeps the pipeline its catalogue gives, and Material's worker adds that language's lunr stemmer.
+    config = {**index["config"], "pipeline": [] if index["config"]["lang"] == ["en"] else index["config"]["pipeline"]}
     config["fields"] = {name: field for name, field in config["fields"].items() if name in ("title", "text")}
     docs = [
         {key: plain(value) if key in ("title", "text") else value for key, value in doc.items() if key in KEPT_FIELDS}
@@ -51,15 +53,18 @@ def compact(index: dict) -> dict:
 
 
 def prepare_search(site: Path) -> list[str]:
-    """Rewrite the built site's index and make the bundle load it on first use; return what changed."""
+    """Rewrite the built site's indexes (the site's, and each edition's under ``<lang>/``) and make the bundle load
+    the index on first use; return what changed."""
     changed = apply_patches(site, LAZY_INDEX, "search index fetched on first use")
-    path = site / INDEX
-    if path.is_file():
+    for path in [site / INDEX, *sorted(site.glob(f"*/{INDEX}"))]:
+        if not path.is_file():
+            continue
+        name = path.relative_to(site).as_posix()
         try:
             index = compact(json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, KeyError, TypeError, AttributeError) as error:  # not what Material's search writes
-            message = f"{INDEX}: not the search plugin's index ({error!r}); has the theme changed?"
+            message = f"{name}: not the search plugin's index ({error!r}); has the theme changed?"
             raise OfflinePatchError(message) from None
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        changed.append(f"{INDEX}: {path.stat().st_size} bytes of UTF-8 plain text")
+        changed.append(f"{name}: {path.stat().st_size} bytes of UTF-8 plain text")
     return changed

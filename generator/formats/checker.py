@@ -217,6 +217,9 @@ def _expected(options: list, root: dict) -> str:
     return " or ".join(names) or "another value"
 
 
+TEXT_LANGUAGES = {"kk", "ru", "en"}  # the keys of a text in several languages (schemas: $defs/text)
+
+
 def text_resolver(lang: str) -> tuple[Callable[[Any], str], Callable[[dict, str], str]]:
     """``text(value)`` picks ``lang`` from a text (falling back to Kazakh); ``opt_text(node, key)`` allows absence."""
 
@@ -227,6 +230,18 @@ def text_resolver(lang: str) -> tuple[Callable[[Any], str], Callable[[dict, str]
         return text(node[key]) if key in node else ""
 
     return text, opt_text
+
+
+def localized(value: Any, lang: str) -> Any:
+    """``value`` with every text (a ``{kk: …, ru: …}`` mapping) replaced by its ``lang`` string (Kazakh when
+    absent), for data whose compiled form keeps the file's shape (the attestation checklist)."""
+    if isinstance(value, dict):
+        if "kk" in value and set(value) <= TEXT_LANGUAGES:
+            return value.get(lang) or value["kk"]
+        return {key: localized(item, lang) for key, item in value.items()}
+    if isinstance(value, list):
+        return [localized(item, lang) for item in value]
+    return value
 
 
 def display_name(path: Path) -> str:

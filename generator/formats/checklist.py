@@ -17,7 +17,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from generator.formats.checker import Checker, Problem, load_checked
+from generator.formats.checker import Checker, Problem, load_checked, localized
 
 ACHIEVEMENTS_ONLY = ("level", "kinds")
 
@@ -162,10 +162,12 @@ def recognise(value: str, entries: list[dict], widest: bool = False) -> str:
     return (named[-1] if widest else named[0]) if named else ""
 
 
-def load_checklist(path: Path, instrument_ids: Collection[str], template_ids: Collection[str]) -> dict:
-    """Validate and compile the checklist; raise ValidationError naming the file and fields.
+def load_checklist(
+    path: Path, instrument_ids: Collection[str], template_ids: Collection[str], lang: str = "kk"
+) -> dict:
+    """Validate and compile the checklist with ``lang``'s texts; raise ValidationError naming the file and fields.
 
     ``instrument_ids`` and ``template_ids`` are the ids of assessments/ and templates/ (their file names).
     """
     data = load_checked(path, lambda data, name: validate(data, name, instrument_ids, template_ids))
-    return compile_checklist(data)
+    return compile_checklist(localized(data, lang))

@@ -6,7 +6,7 @@ export const BUILD: {
   modules: string[];
   download: number;
   downloadWithSnapshot: number | null;
-  pages: Record<string, string>;
+  first: string;
   facts: Record<string, Record<string, string>>;
 };
-export const UI: Record<string, string>;
+export const EDITIONS: Record<string, { ui: Record<string, string>; pages: Record<string, string> }>;

@@ -8,7 +8,7 @@ import { trendChart } from "./chart.js";
 import { h } from "../utilities/dom.js";
 import { formatNumber, localDate, localDateTime } from "../utilities/numbers.js";
 import { EngineClient } from "../engine/engine-client.js";
-import { bundleUrl, pageUrl } from "../utilities/paths.js";
+import { dataUrl, pageUrl } from "../utilities/paths.js";
 import { isIdent, isTimestamp, validRecord } from "../storage/record-check.js";
 import { renderComparison, renderResult } from "./report.js";
 import { shareButton } from "./share.js";
@@ -78,7 +78,7 @@ class ResultsPage {
     root.querySelector("[data-action=export]").addEventListener("click", () => this.exportAll());
     root.querySelector("[data-action=import]").addEventListener("change", (event) => this.importFile(event.target));
     root.querySelector("[data-action=delete-all]").addEventListener("click", () => this.deleteAll());
-    this.catalogue = fetch(new URL("instruments/index.json", bundleUrl)).then((r) => r.json())
+    this.catalogue = fetch(dataUrl("instruments/index.json")).then((r) => r.json())
       .then((list) => new Map(list.map((i) => [i.id, i])));
     this.instruments = new Map(); // id → the compiled instrument (a promise; null when it cannot be had)
     document.addEventListener("kasibi:restored", () => this.render());
@@ -89,7 +89,7 @@ class ResultsPage {
     if (!this.instruments.has(id)) {
       this.instruments.set(id, this.catalogue.then(async (catalogue) => {
         if (!catalogue.has(id)) return null;
-        const response = await fetch(new URL(`instruments/${id}.json`, bundleUrl));
+        const response = await fetch(dataUrl(`instruments/${id}.json`));
         if (!response.ok) throw new Error(response.statusText);
         return response.json();
       }).catch(() => {

@@ -5,7 +5,7 @@
 
 import { BUILD } from "../build.js";
 import { h } from "../utilities/dom.js";
-import { bundleUrl } from "../utilities/paths.js";
+import { dataUrl } from "../utilities/paths.js";
 import { EngineClient } from "../engine/engine-client.js";
 import { t } from "../utilities/strings.js";
 import { download } from "../storage/transfer.js";
@@ -14,7 +14,7 @@ import { download } from "../storage/transfer.js";
 // (generator/browser/aggregate.py FACTS, written into build.js by the build).
 const FACTS = BUILD.facts;
 
-const instrumentUrl = (id) => new URL(`instruments/${id}.json`, bundleUrl).href;
+const instrumentUrl = (id) => dataUrl(`instruments/${id}.json`).href;
 let ownClient = null;
 const ownEngine = () => (ownClient ??= new EngineClient({ onReady: () => {}, onFailed: () => {} }));
 

@@ -1,12 +1,12 @@
 // The server self-check page (server-check.html, linked from the hosting notes, not from the
 // teachers' navigation): checks, in this browser, what a school's web server may get wrong, and says
-// each result in Kazakh and in Russian. Every check asks the server itself; nothing is sent anywhere.
+// each result in the page's language and in the site's other one (Kazakh and Russian): the IT person may read
+// either. Every check asks the server itself; nothing is sent anywhere.
 
-import { BUILD } from "../build.js";
-import { UI as RU } from "../build-ru.js";
+import { EDITIONS } from "../build.js";
 import { h, scrollBox } from "../utilities/dom.js";
 import { register } from "./offline.js";
-import { bundleUrl, runtimeUrl, siteRoot, version } from "../utilities/paths.js";
+import { bundleUrl, dataUrl, edition, lang, runtimeUrl, siteRoot, version } from "../utilities/paths.js";
 import { fill, t } from "../utilities/strings.js";
 
 const JS_TYPES = ["text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript"];
@@ -24,8 +24,8 @@ async function ask(url, method = "GET") {
 }
 
 function firstTemplateDocx() {
-  const key = Object.keys(BUILD.pages).find((k) => k.startsWith("template:"));
-  return key && new URL(`templates/${key.slice("template:".length)}.docx`, bundleUrl);
+  const key = Object.keys(edition.pages).find((k) => k.startsWith("template:"));
+  return key && dataUrl(`templates/${key.slice("template:".length)}.docx`);
 }
 
 function mimeCheck(ext, url, expected) {
@@ -216,7 +216,7 @@ const apache = {
 const CHECKS = [
   mimeCheck(".wasm", ENGINE_FILE, ["application/wasm"]),
   mimeCheck(".mjs", new URL("pyodide.mjs", runtimeUrl), JS_TYPES),
-  mimeCheck(".json", new URL("instruments/index.json", bundleUrl), ["application/json"]),
+  mimeCheck(".json", dataUrl("instruments/index.json"), ["application/json"]),
   ...(firstTemplateDocx() ? [mimeCheck(".docx", firstTemplateDocx(), [DOCX])] : []),
   secureContext,
   serviceWorker,
@@ -230,9 +230,11 @@ const CHECKS = [
   apache,
 ];
 
-// One text in both languages: Kazakh, then Russian, each marked with its language for screen readers.
+// One text in both languages: the page's, then the other, each marked with its language for screen readers.
+const other = Object.keys(EDITIONS).find((language) => language !== lang) ?? lang;
+const OTHER = EDITIONS[other].ui;
 function both(key, values = {}) {
-  return [h("span", { lang: "kk" }, t(key, values)), h("br"), h("span", { lang: "ru" }, fill(RU, key, values))];
+  return [h("span", { lang }, t(key, values)), h("br"), h("span", { lang: other }, fill(OTHER, key, values))];
 }
 
 function row(check) {
@@ -240,8 +242,8 @@ function row(check) {
   const tr = h("tr", { "data-check": check.id, "data-status": "waiting" }, h("th", { scope: "row" }, both(...check.label)), cell);
   function show(outcome) {
     tr.dataset.status = outcome.status;
-    const [kk, , ru] = both(`check.status.${outcome.status}`);
-    cell.replaceChildren(h("strong", null, kk, " / ", ru), h("br"), ...both(outcome.key, outcome.values));
+    const [own, , second] = both(`check.status.${outcome.status}`);
+    cell.replaceChildren(h("strong", null, own, " / ", second), h("br"), ...both(outcome.key, outcome.values));
   }
   return { tr, show };
 }
@@ -250,7 +252,7 @@ async function runAll(root) {
   const summary = h("p", { "data-summary": "", role: "status" }, both("check.waiting"));
   const rows = new Map(CHECKS.map((check) => [check, row(check)]));
   // on a phone the table scrolls sideways in a named box the keyboard can reach and scroll
-  const name = `${t("check.table")} / ${fill(RU, "check.table")}`;
+  const name = `${t("check.table")} / ${fill(OTHER, "check.table")}`;
   root.replaceChildren(summary, scrollBox(name, h("table", { "aria-label": name },
     h("thead", null, h("tr", null, h("th", null, both("check.column.check")), h("th", null, both("check.column.result")))),
     h("tbody", null, [...rows.values()].map((r) => r.tr)))));

@@ -6,7 +6,7 @@
 import { h } from "../utilities/dom.js";
 import { EngineClient } from "../engine/engine-client.js";
 import { localDate, localDateTime } from "../utilities/numbers.js";
-import { bundleUrl, pageUrl, siteUrl } from "../utilities/paths.js";
+import { dataUrl, pageUrl, siteUrl } from "../utilities/paths.js";
 import { validRecord } from "../storage/record-check.js";
 import { renderResult } from "../assessments/report.js";
 import * as store from "../storage/store.js";
@@ -123,8 +123,8 @@ const engine = (() => {
   let client = null;
   return () => (client ??= new EngineClient({ onReady: () => {}, onFailed: () => {} }));
 })();
-const instrumentUrl = (id) => new URL(`instruments/${id}.json`, bundleUrl).href;
-const templateOf = (id) => fetch(new URL(`templates/${id}.json`, bundleUrl)).then((r) => r.json());
+const instrumentUrl = (id) => dataUrl(`instruments/${id}.json`).href;
+const templateOf = (id) => fetch(dataUrl(`templates/${id}.json`)).then((r) => r.json());
 
 // Each chosen part as the Word writer takes it, and as the page prints it. A result is scored again by the
 // engine from its answers (what is stored is never trusted), then drawn as its one-page report.

@@ -8,7 +8,7 @@
 // silent or whose download stalls is replaced once, and its open requests are sent again once.
 
 import { PING, REPLY, REQUEST } from "./messages.js";
-import { workerUrl } from "../utilities/paths.js";
+import { lang, workerUrl } from "../utilities/paths.js";
 import { wrongScriptType } from "./script-type.js";
 
 const WATCH_MS = 2_000; // how often a busy worker is pinged and checked
@@ -195,11 +195,11 @@ export class EngineClient {
   }
 
   aggregate(files) {
-    return this.request({ type: REQUEST.aggregate, files });
+    return this.request({ type: REQUEST.aggregate, files, lang });
   }
 
   schoolReport(summary, earlier = "", named = "") {
-    return this.request({ type: REQUEST.report, summary, earlier, named });
+    return this.request({ type: REQUEST.report, summary, earlier, named, lang });
   }
 
   layoutDocx(document) {

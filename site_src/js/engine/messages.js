@@ -11,11 +11,11 @@
  */
 /** @typedef {{type: "share-contents", src: string, facts: object}} ShareContentsRequest  what that file holds */
 /**
- * @typedef {{type: "aggregate", files: {name: string, bytes: Uint8Array}[]}} AggregateRequest
+ * @typedef {{type: "aggregate", files: {name: string, bytes: Uint8Array}[], lang: string}} AggregateRequest
  *   ← {summary, named}: the summary file's text, and the mentoring pairs when every file carries a name
  */
 /**
- * @typedef {{type: "report", summary: string, earlier: string, named: string}} ReportRequest
+ * @typedef {{type: "report", summary: string, earlier: string, named: string, lang: string}} ReportRequest
  *   what the school page draws (privacy rules applied)
  */
 /** @typedef {{type: "layout-docx", document: object}} LayoutDocxRequest  a report's Word file (word-layout.js) */

@@ -4,7 +4,7 @@
 
 import { BUILD } from "../build.js";
 import { PING, REPLY, REQUEST } from "./messages.js";
-import { bundleUrl, runtimeUrl } from "../utilities/paths.js";
+import { bundleUrl, dataUrl, runtimeUrl } from "../utilities/paths.js";
 import { isModuleLoadError, wrongScriptType } from "./script-type.js";
 
 const engineUrl = new URL("engine/", bundleUrl);
@@ -234,17 +234,21 @@ ready.then(
   (error) => postMessage({ type: REPLY.failed, reason: String(error?.message ?? error), scriptType: error?.scriptType }),
 );
 
-// The school summary needs every compiled instrument: one JSON object of them by id, read once.
-const instrumentsUrl = new URL("instruments/", bundleUrl);
-let instruments = null;
-function allInstruments() {
-  instruments ??= cachedText(new URL("index.json", instrumentsUrl).href).then(async (index) => {
-    const ids = JSON.parse(index).map((entry) => entry.id);
-    const texts = await Promise.all(ids.map((id) => cachedText(new URL(`${id}.json`, instrumentsUrl).href)));
-    return `{${ids.map((id, n) => `${JSON.stringify(id)}:${texts[n]}`).join(",")}}`;
-  });
-  instruments.catch(() => (instruments = null));
-  return instruments;
+// The school summary needs every compiled instrument in the page's language: one JSON object of them by id,
+// read once per language.
+const instruments = new Map();
+function allInstruments(lang) {
+  if (!instruments.has(lang)) {
+    const folder = dataUrl("instruments/", lang);
+    const all = cachedText(new URL("index.json", folder).href).then(async (index) => {
+      const ids = JSON.parse(index).map((entry) => entry.id);
+      const texts = await Promise.all(ids.map((id) => cachedText(new URL(`${id}.json`, folder).href)));
+      return `{${ids.map((id, n) => `${JSON.stringify(id)}:${texts[n]}`).join(",")}}`;
+    });
+    all.catch(() => instruments.delete(lang));
+    instruments.set(lang, all);
+  }
+  return instruments.get(lang);
 }
 
 function bytesOut(proxy) {
@@ -271,7 +275,7 @@ const handlers = {
     JSON.parse(python("aggregate").share_contents_json(await cachedText(data.src), JSON.stringify(data.facts))),
   [REQUEST.aggregate]: async (python, data, toPy) => {
     const module = python("aggregate");
-    const instrumentsJson = await allInstruments();
+    const instrumentsJson = await allInstruments(data.lang);
     const names = toPy(data.files.map((file) => file.name));
     const blobs = toPy(data.files.map((file) => file.bytes));
     try {
@@ -281,7 +285,7 @@ const handlers = {
       blobs.destroy();
     }
   },
-  [REQUEST.report]: async (python, data) => JSON.parse(python("aggregate").report_json(data.summary, await allInstruments(),
+  [REQUEST.report]: async (python, data) => JSON.parse(python("aggregate").report_json(data.summary, await allInstruments(data.lang),
     data.earlier ?? "", data.named ?? "")),
   // A report is laid out as a template of fixed tables (word-layout.js) and written by the same Word writer.
   [REQUEST.layoutDocx]: (python, data) => bytesOut(python("docx").build_docx_json(JSON.stringify(data.document), "{}")),

@@ -8,7 +8,7 @@
 
 import { BUILD } from "../build.js";
 import { h } from "../utilities/dom.js";
-import { bundleUrl } from "../utilities/paths.js";
+import { dataUrl, edition } from "../utilities/paths.js";
 import { localDate } from "../utilities/numbers.js";
 import { isTimestamp, linksOnSite, validAnswers, validCopy, validResult } from "./record-check.js";
 import * as store from "./store.js";
@@ -23,7 +23,7 @@ const MAX_COPIES = 500;
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const own = (object, key) => (Object.hasOwn(object, key) ? object[key] : undefined);
-const known = (kind) => new Set(Object.keys(BUILD.pages).filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1)));
+const known = (kind) => new Set(Object.keys(edition.pages).filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1)));
 
 export function backupFile() {
   return {
@@ -173,7 +173,7 @@ export function planRestore(device, file) {
 
 async function templateTitle(id) {
   try {
-    return (await (await fetch(new URL(`templates/${id}.json`, bundleUrl))).json()).title;
+    return (await (await fetch(dataUrl(`templates/${id}.json`))).json()).title;
   } catch {
     return id;
   }
@@ -207,7 +207,7 @@ async function restoreFrom(input, status, instruments) {
   await report(status, plan);
 }
 
-const instrumentList = () => fetch(new URL("instruments/index.json", bundleUrl)).then((r) => r.json())
+const instrumentList = () => fetch(dataUrl("instruments/index.json")).then((r) => r.json())
   .then((list) => new Map(list.map((i) => [i.id, i])));
 
 function lastBackupText() {

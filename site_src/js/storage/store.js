@@ -5,6 +5,7 @@
 //   kasibi:v1:doc:<template id>    → {format, template_version, current, copies: {name: {values, updated, prefill?}}}
 //   kasibi:v1:prefill:<template id> → {format, created_at, data} (a result handed to a template page)
 //   kasibi:v1:seen:<name>          → when this browser was shown a one-time note (install.js): not a record
+//   kasibi:v1:language             → the language chosen with the language switch (language.js): not a record
 //   kasibi:v1:backup               → {format, made_at, reminded_at} (when this device last made a backup file)
 //   kasibi:v1:attestation          → {format, held, sought, from, to, teacher, school, subject} (the attestation page)
 // On a shared computer (kasibi:v1:device = "shared") the records live in sessionStorage: they go
@@ -28,7 +29,8 @@ const PREFIX = `${SITE}v1:`;
 const HISTORY = `${PREFIX}history`;
 const DEVICE = `${PREFIX}device`; // "shared" while the teacher says this is a shared computer
 const SEEN = `${PREFIX}seen:`;
-const isRecord = (key) => key.startsWith(SITE) && key !== DEVICE && !key.startsWith(SEEN);
+const LANGUAGE = `${PREFIX}language`;
+const isRecord = (key) => key.startsWith(SITE) && key !== DEVICE && key !== LANGUAGE && !key.startsWith(SEEN);
 
 // A storage area that can be read, or null; availability never depends on a write succeeding.
 /** @param {"localStorage" | "sessionStorage"} name */
@@ -468,6 +470,19 @@ export function markSeen(name) {
     persistent?.setItem(`${SEEN}${name}`, new Date().toISOString());
   } catch {
     // full or refused
+  }
+}
+
+// The language the reader chose (a preference of this browser, like the notes above), or null.
+export function chosenLanguage() {
+  return persistent?.getItem(LANGUAGE) ?? null;
+}
+
+export function chooseLanguage(lang) {
+  try {
+    persistent?.setItem(LANGUAGE, lang);
+  } catch {
+    // full or refused: the switch still works, the site's home page opens in its first language
   }
 }
 

@@ -1,6 +1,8 @@
-// The interface strings of this build (site_src/i18n/<lang>.yml, `ui`), from the generated build module.
+// The interface strings of the page's language (site_src/i18n/<lang>.yml, `ui`), from the generated build module.
 
-import { UI } from "../build.js";
+import { edition } from "./paths.js";
+
+const UI = edition.ui;
 
 // t(key, {name: value}) fills {name} placeholders; an unknown key shows itself, never breaks the page.
 export function t(key, values = {}) {
