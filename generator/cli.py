@@ -38,6 +38,8 @@ from generator.formats.instrument import load_folder, load_instrument
 from generator.formats.template import load_templates
 from generator.ship.release import THEME_DIRS, ReleaseError, make_release
 
+SITE_SRC = Path(__file__).resolve().parents[1] / "site_src"
+
 
 def _validate(args: argparse.Namespace) -> int:
     ui = load_catalogue(Path(args.site_src) / "i18n", "kk").ui
@@ -256,8 +258,9 @@ def _aggregate(args: argparse.Namespace) -> int:
     for key, part in summary["instruments"].items():
         print(f"  {key} (v{part['version']}): {part['n']}")
     print(f"Қабылданбаған файлдар / files rejected: {sum(rejected.values())}")
+    reasons = load_catalogue(SITE_SRC / "i18n", "kk").ui  # what each reason says, as the school's page says it
     for code, count in sorted(rejected.items()):
-        print(f"  {code}: {count} — {aggregate.REASONS[code]}")
+        print(f"  {code}: {count} — {reasons[f'school.refused.{code}']}")
     return 0
 
 

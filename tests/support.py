@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import threading
 from collections import Counter
 from pathlib import Path
@@ -167,3 +168,36 @@ def import_file(page, folder: Path, name: str, data: bytes | str | dict | list) 
     page.set_input_files("input[data-action=import]", str(path))
     page.wait_for_selector("[data-notice]:not([hidden])")
     return page.inner_text("[data-notice]")
+
+
+# --- the two editions: tests about the Kazakh wording read only the Kazakh ---------------------------------------
+
+RUSSIAN_VALUE = re.compile(r"^(\s*)(?:- )?ru:(?=\s|$)")
+RUSSIAN_INLINE = re.compile(r',\s*ru:\s*(?:"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^,}]*)')
+
+
+def kazakh_lines(path: Path) -> list[str]:
+    """A file's lines with every Russian text blanked (a ``ru:`` value of a YAML text, on its line or below it),
+    so line numbers stay those of the file. Markdown pages are Kazakh (the Russian ones are under docs/ru/)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if path.suffix != ".yml":
+        return lines
+    out, inside = [], None  # inside: the indent of the ru: key whose value is being skipped
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if inside is not None and (not line.strip() or indent > inside):
+            out.append("")
+            continue
+        inside = None
+        match = RUSSIAN_VALUE.match(line)
+        if match:
+            inside = len(match.group(1))
+            out.append("")
+            continue
+        out.append(RUSSIAN_INLINE.sub("", line))
+    return out
+
+
+def kazakh_pages(docs: Path) -> list[Path]:
+    """The Kazakh edition's Markdown pages (docs/ without docs/ru/)."""
+    return sorted(p for p in docs.rglob("*.md") if p.relative_to(docs).parts[0] != "ru")

@@ -93,11 +93,18 @@ def test_share_refuses_facts_ids_and_results_that_do_not_fit(instruments):
     make = lambda facts, share_id="b" * 32, month="2026-05", res=result: aggregate.share(  # noqa: E731
         instrument, answers, res, facts, share_id, month
     )
-    assert make({"category": "Педагог-шебер", "subject": "", "name": "  Айгүл  "})["facts"] == {
+    assert make({"category": "master", "subject": "", "name": "  Айгүл  "})["facts"] == {
         "category": "master",
         "name": "Айгүл",
     }
-    for facts in ({"category": "director"}, {"age": "40"}, {"experience": "5"}, {"name": "x" * 81}):
+    # a value is its id: a name in either language (the page's own words) is not a value
+    for facts in (
+        {"category": "director"},
+        {"category": "Педагог-шебер"},
+        {"age": "40"},
+        {"experience": "5"},
+        {"name": "x" * 81},
+    ):
         with pytest.raises(ValueError):
             make(facts)
     for share_id, month in (("XYZ", "2026-05"), ("b" * 32, "2026-13"), ("b" * 31, "2026-05")):
@@ -108,16 +115,24 @@ def test_share_refuses_facts_ids_and_results_that_do_not_fit(instruments):
         make({}, res=other)
 
 
-def test_share_contents_say_what_the_file_holds_in_kazakh(instruments):
+def test_share_contents_say_what_the_file_holds_as_counts_and_ids(instruments):
+    """The engine says what a share file will hold in ids and numbers; the page words it (share.js)."""
     survey = instruments["methodological-work-survey"]
-    lines = json.loads(aggregate.share_contents_json(json.dumps(survey), '{"experience": "4-10"}'))
-    text = "\n".join(lines)
-    assert survey["title"] in text and "Еркін мәтінмен" in text and "файлға кірмейді" in text
-    assert "педагогтік өтіл — 4-10 жыл" in text and "Аты-жөніңіз файлда жоқ" in text
+    held = json.loads(aggregate.share_contents_json(json.dumps(survey), '{"experience": "4-10"}'))
+    items = [item for section in survey["sections"] for item in section["items"]]
+    assert held == {
+        "title": survey["title"],
+        "version": survey["version"],
+        "answers": sum(item["type"] != "text" for item in items),
+        "texts": sum(item["type"] == "text" for item in items),
+        "growth_zone": False,
+        "facts": {"experience": "4-10"},
+        "name": None,
+    }
+    assert held["texts"] > 0
     named = aggregate.share_contents(instruments[CYCLE], {"category": "moderator", "name": "Әлия Сәрсенова"})
-    assert any("Педагог-модератор" in line for line in named)
-    assert any("Әлия Сәрсенова" in line and "кірмейді" in line for line in named)
-    assert not any("Еркін мәтінмен" in line for line in named)  # the cycle has no free-text item
+    assert named["facts"] == {"category": "moderator"} and named["name"] == "Әлия Сәрсенова"
+    assert named["texts"] == 0 and named["growth_zone"]  # the cycle has no free-text item, and a growth zone
 
 
 # --- aggregation ------------------------------------------------------------------
@@ -164,7 +179,7 @@ def test_every_teacher_counted_once_and_every_other_file_listed_with_its_reason(
     summary = summary_of(good + list(bad.items()), instruments)
     text = aggregate.canonical(summary)
     assert {r["name"]: r["code"] for r in summary["rejected"]} == expected
-    assert all(r["reason"] == aggregate.REASONS[r["code"]] for r in summary["rejected"])
+    assert all(set(r) == {"name", "code"} and r["code"] in aggregate.REASONS for r in summary["rejected"])  # no text
     assert SENTINEL not in text
     cycle = summary["instruments"][CYCLE]
     assert cycle["n"] == 12 and list(summary["instruments"]) == [CYCLE]
@@ -397,7 +412,7 @@ def test_the_heat_map_shows_only_groups_of_five_or_more(instruments):
         files(["moderator"] * 6 + ["expert"] * 5 + ["master"] * 3 + ["researcher"] * 2 + [None] * 5), instruments
     )
     heat = shown["instruments"][0]["heat_map"]
-    assert heat["columns"] == ["Педагог-модератор", "Педагог-сарапшы", "Көрсетілмеген", "Басқалары"]
+    assert heat["columns"] == ["moderator", "expert", aggregate.NOT_GIVEN, aggregate.OTHER]  # the page names them
     assert heat["rows"][0] == "Іс-әрекет" and heat["cells"][0] == [1.0, 1.0, 1.0, 0.0]
     assert heat["cells"][4] == [0.0, 0.0, 0.0, 1.0]  # the five masters and researchers, merged
     four_masters = files(["moderator"] * 6 + ["expert"] * 5 + ["master"] * 4)
@@ -477,9 +492,7 @@ def test_cli_json_is_byte_identical_to_the_page_summary(instruments, tmp_path, c
     page += [("more.zip", zipped(files[30:60], "week-2/")), *files[60:]]
     rng.shuffle(page)
     expected = aggregate.aggregate_files(*zip(*page, strict=True), json.dumps(instruments))
-    assert {"name": "inbox/class/dup-x.json", "code": "duplicate", "reason": aggregate.REASONS["duplicate"]} in (
-        json.loads(expected)["rejected"]
-    )
+    assert {"name": "inbox/class/dup-x.json", "code": "duplicate"} in (json.loads(expected)["rejected"])
     for jobs in ("1", "2", "3"):  # in this process, or in worker processes
         out = tmp_path / f"summary-{jobs}.json"
         assert cli.main([*args, "--json", str(out), "--jobs", jobs]) == 0

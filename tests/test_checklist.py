@@ -17,7 +17,7 @@ import yaml
 from conftest import ROOT
 from test_authoring_fuzz import CASE_SECONDS, SchemaWalk, deadline, substituted
 
-from generator.formats.checker import SCHEMAS, ValidationError, field_name
+from generator.formats.checker import SCHEMAS, ValidationError, field_name, localized
 from generator.formats.checklist import compile_checklist, load_checklist, recognise, validate
 from generator.formats.yamlfile import Mapping, load
 
@@ -225,9 +225,11 @@ def test_achievement_items_count_entries_of_the_achievements_log():
             assert entry["ref"] == "achievements-log", entry["id"]
 
 
-def test_what_the_log_suggests_typing_is_recognised():
-    """The log's hints list the levels and kinds a teacher types; each must be recognised as what it says."""
-    log = yaml.safe_load((ROOT / "templates" / "achievements-log.yml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_what_the_log_suggests_typing_is_recognised(lang):
+    """The log's hints list the levels and kinds a teacher types, in either language; each must be recognised as
+    what it says (one checklist recognises the words of both)."""
+    log = localized(yaml.safe_load((ROOT / "templates" / "achievements-log.yml").read_text(encoding="utf-8")), lang)
     [table] = [block for block in log["blocks"] if block["id"] == "log"]
     hints = {c["id"]: c["hint"].split(" / ") for c in table["columns"] if c["id"] in ("level", "kind")}
     levels = [recognise(typed, COMPILED["levels"], widest=True) for typed in hints["level"]]

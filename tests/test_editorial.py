@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
+from support import kazakh_lines, kazakh_pages
+
+from generator.formats.checker import localized
 
 MAPS = ROOT / "coverage_map"
 DOCS = ROOT / "docs"
@@ -156,7 +159,7 @@ def test_every_table_captioned_as_a_source_table_has_a_reference():
     referenced = {(entry["page"], entry["caption"]) for entry in TABLES}
     unreferenced = [
         f"docs/{path.relative_to(DOCS)}:{line}: {caption}"
-        for path in sorted(DOCS.rglob("*.md"))
+        for path in kazakh_pages(DOCS)
         for caption, line, _ in captioned_tables(path)
         if SOURCE_CAPTION.search(caption) and (str(path.relative_to(DOCS)), caption) not in referenced
     ]
@@ -202,12 +205,22 @@ def quotations(text: str) -> list[str]:
 def site_titles() -> set[str]:
     """Headings of every page and titles of every form: the site may quote its own names."""
     titles = set()
-    for path in DOCS.rglob("*.md"):
+    for path in kazakh_pages(DOCS):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("#"):
                 titles.add(plain(re.sub(r"\{[#:][^}]*\}", "", line).lstrip("#")).strip())
+
+    def walk(node):
+        if isinstance(node, dict):
+            titles.update([node["title"]] if isinstance(node.get("title"), str) else [])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
     for path in [*ROOT.glob("assessments/*.yml"), *ROOT.glob("templates/*.yml")]:
-        titles.update(re.findall(r"^\s*(?:- )?title: \"?(.+?)\"?$", path.read_text(encoding="utf-8"), re.M))
+        walk(localized(yaml.safe_load(path.read_text(encoding="utf-8")), "kk"))
     return titles
 
 
@@ -217,9 +230,9 @@ def quoted_text() -> list[tuple[str, str]]:
     A quotation may run over a line break. Not scanned: YAML comments (notes for developers) and the defects table,
     which quotes the sources' slips."""
     found = []
-    for path in sorted([*DOCS.rglob("*.md"), *ROOT.glob("assessments/*.yml"), *ROOT.glob("templates/*.yml")]):
+    for path in sorted([*kazakh_pages(DOCS), *ROOT.glob("assessments/*.yml"), *ROOT.glob("templates/*.yml")]):
         defects = path.name == "sources.md"
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = kazakh_lines(path)
         kept = [
             (number, line)
             for number, line in enumerate(lines, 1)
@@ -325,10 +338,10 @@ def title_mentions(text: str):
 def test_a_source_table_has_one_title_everywhere():
     titles = table_titles()
     wrong = []
-    for path in sorted([*DOCS.rglob("*.md"), *ROOT.glob("assessments/*.yml"), *ROOT.glob("templates/*.yml")]):
+    for path in sorted([*kazakh_pages(DOCS), *ROOT.glob("assessments/*.yml"), *ROOT.glob("templates/*.yml")]):
         if path.name == "sources.md":
             continue
-        for source, number, written, how in title_mentions(path.read_text(encoding="utf-8")):
+        for source, number, written, how in title_mentions("\n".join(kazakh_lines(path))):
             title = titles.get((source, number))
             written = same_quotes(written)
             if title and not (written.startswith(title) if how == "starts" else written == title):
@@ -341,6 +354,11 @@ def test_a_source_table_has_one_title_everywhere():
 
 TERMS = load("terminology.yml")
 SCANNED = ("docs/**/*.md", "assessments/*.yml", "templates/*.yml", "site_src/i18n/kk.yml")
+
+
+def scanned() -> list[Path]:
+    """The Kazakh edition's pages and data (Russian texts blanked by kazakh_lines)."""
+    return [path for pattern in SCANNED for path in sorted(ROOT.glob(pattern)) if not path.is_relative_to(DOCS / "ru")]
 
 
 def verbatim_lines() -> set[tuple[str, int]]:
@@ -364,21 +382,20 @@ def test_no_refused_variant_of_a_term():
     exempt_rows = verbatim_lines()
     source_quotes = {quote_text(entry) for entries in QUOTES.values() for entry in entries}
     found = []
-    for pattern in SCANNED:
-        for path in sorted(ROOT.glob(pattern)):
-            where = str(path.relative_to(ROOT))
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if (where, number) in exempt_rows or terminology_exempt(where, line):
-                    continue
-                for quote in quotations(line):
-                    if quote in source_quotes:
-                        line = line.replace(f"«{quote}»", "")
-                for term in TERMS:
-                    found += [
-                        f"{where}:{number}: «{match.group(0)}» → {term['use']}"
-                        for refused in term["refuse"]
-                        for match in re.finditer(refused, line, re.IGNORECASE)
-                    ]
+    for path in scanned():
+        where = str(path.relative_to(ROOT))
+        for number, line in enumerate(kazakh_lines(path), 1):
+            if (where, number) in exempt_rows or terminology_exempt(where, line):
+                continue
+            for quote in quotations(line):
+                if quote in source_quotes:
+                    line = line.replace(f"«{quote}»", "")
+            for term in TERMS:
+                found += [
+                    f"{where}:{number}: «{match.group(0)}» → {term['use']}"
+                    for refused in term["refuse"]
+                    for match in re.finditer(refused, line, re.IGNORECASE)
+                ]
     assert found == []
 
 
@@ -469,15 +486,14 @@ def test_every_number_ending_written_on_the_site_follows_the_number():
     alternatives = "|".join(sorted(cases, key=len, reverse=True))
     written = re.compile(rf"(?<![\d,.])(\d+)(?:,(\d+))?( ?%)?-({alternatives})(?![^\W\d_])")
     wrong, seen = [], 0
-    for pattern in SCANNED:
-        for path in sorted(ROOT.glob(pattern)):
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                for match in written.finditer(line):
-                    seen += 1
-                    value = int(match.group(2) or match.group(1))
-                    ending = case_ending(value, cases[match.group(4)], percent=bool(match.group(3)))
-                    if ending != match.group(4):
-                        wrong.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)} (-{ending})")
+    for path in scanned():
+        for number, line in enumerate(kazakh_lines(path), 1):
+            for match in written.finditer(line):
+                seen += 1
+                value = int(match.group(2) or match.group(1))
+                ending = case_ending(value, cases[match.group(4)], percent=bool(match.group(3)))
+                if ending != match.group(4):
+                    wrong.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)} (-{ending})")
     assert seen > 30
     assert wrong == []
 
@@ -490,7 +506,7 @@ def reference(table: str) -> dict:
 
 
 def instrument(name: str) -> dict:
-    return yaml.safe_load((ROOT / "assessments" / f"{name}.yml").read_text(encoding="utf-8"))
+    return localized(yaml.safe_load((ROOT / "assessments" / f"{name}.yml").read_text(encoding="utf-8")), "kk")
 
 
 def test_the_cycle_self_assessment_lists_table_1_methods_in_its_words():
@@ -504,7 +520,9 @@ ROUTE_SHEETS = [(9, "pedagog"), (10, "moderator"), (11, "sarapshy"), (12, "zertt
 
 @pytest.mark.parametrize("number,name", ROUTE_SHEETS)
 def test_a_route_sheet_template_has_its_tables_rows(number, name):
-    template = yaml.safe_load((ROOT / "templates" / f"route-sheet-{name}.yml").read_text(encoding="utf-8"))
+    template = localized(
+        yaml.safe_load((ROOT / "templates" / f"route-sheet-{name}.yml").read_text(encoding="utf-8")), "kk"
+    )
     rows = next(block for block in template["blocks"] if block["type"] == "table")["rows"]
     written = [[re.sub(r"^\d+\. ", "", row["direction"]), row["content"], row["actions"]] for row in rows]
     assert written == [row[:3] for row in reference(f"001/{number}")["rows"][1:]]

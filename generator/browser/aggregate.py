@@ -34,7 +34,6 @@ from .school_files import (
 from .school_pairs import GROUP_SIZE, pairs, pairs_files
 from .school_report import (
     ADMIN,
-    GROUP_LABELS,
     MIN_GROUP,
     NOT_GIVEN,
     OTHER,
@@ -45,7 +44,6 @@ from .school_report import (
     report_json,
 )
 from .school_share import (
-    FACT_TITLES,
     MONTH,
     NAME_MAX,
     SHARE,
@@ -63,9 +61,7 @@ __all__ = [
     "ADMIN",
     "CYCLE",
     "FACTS",
-    "FACT_TITLES",
     "FORMAT_VERSION",
-    "GROUP_LABELS",
     "GROUP_SIZE",
     "MIN_GROUP",
     "MONTH",

@@ -14,41 +14,17 @@ FORMAT_VERSION = 1  # of both files, the share and the summary
 # Its priorities carry 001 Table 1's forms and methods (school_report); its growth zones make the pairs (school_pairs).
 CYCLE = "cycle-self-assessment"
 
-# The optional facts a teacher may add, each value with its Kazakh label (the categories of the
-# qualification ladder; subject areas; years of experience). The name is free, up to NAME_MAX characters (school_share).
-FACTS: dict[str, dict[str, str]] = {
-    "category": {
-        "pedagog": "Педагог",
-        "moderator": "Педагог-модератор",
-        "expert": "Педагог-сарапшы",
-        "researcher": "Педагог-зерттеуші",
-        "master": "Педагог-шебер",
-    },
-    "subject": {
-        "primary": "Бастауыш сынып",
-        "languages": "Тілдер және әдебиет",
-        "mathematics": "Математика және информатика",
-        "sciences": "Жаратылыстану",
-        "social": "Адам және қоғам",
-        "arts": "Өнер және технология",
-        "physical": "Дене шынықтыру",
-        "other": "Басқа",
-    },
-    "experience": {band: f"{band} жыл" for band in ("0-3", "4-10", "11-20", "21+")},
+# The optional facts a teacher may add, each with its values (the categories of the qualification ladder; subject
+# areas; years of experience). Their names are the catalogue's (site_src/i18n: fact.<fact>.<value>); the name is
+# free, up to NAME_MAX characters (school_share).
+FACTS: dict[str, tuple[str, ...]] = {
+    "category": ("pedagog", "moderator", "expert", "researcher", "master"),
+    "subject": ("primary", "languages", "mathematics", "sciences", "social", "arts", "physical", "other"),
+    "experience": ("0-3", "4-10", "11-20", "21+"),
 }
 
-REASONS = {
-    "not-ours": "Бұл файл мектепке арналған файл емес (оны «Мектепке беру» батырмасы жасамаған).",
-    "results-export": "Бұл — педагогтің өз нәтижелерінің экспорты; мектепке «Мектепке беру» батырмасымен "
-    "жасалған файл керек.",
-    "broken": "Файл бүлінген: оны JSON не zip ретінде оқу мүмкін емес.",
-    "version": "Файл форматының басқа нұсқасы: сайттың осы нұсқасы оны оқи алмайды.",
-    "instrument": "Сайтта мұндай құрал не құралдың бұл нұсқасы жоқ.",
-    "mismatch": "Файлдың мазмұны құралға сәйкес келмейді: жауаптардан қайта есептелген нәтиже басқа "
-    "не мәліметтер дұрыс емес.",
-    "free-text": "Файлда еркін мәтінді жауап бар: мәтін оқылмайды, файл есепке алынбайды.",
-    "duplicate": "Бұл файл (не жиынтықтағы бір педагогтің файлы) бұрын есепке алынған.",
-}
+# Why a file is not counted; what each reason says is the catalogue's (school.refused.<code>).
+REASONS = ("not-ours", "results-export", "broken", "version", "instrument", "mismatch", "free-text", "duplicate")
 
 Json = dict[str, Any]
 
@@ -57,7 +33,9 @@ class RefusedError(ValueError):
     """A file the aggregation does not count; ``code`` is one of REASONS."""
 
     def __init__(self, code: str):
-        super().__init__(REASONS[code])
+        if code not in REASONS:
+            raise ValueError(f"unknown reason {code!r}")
+        super().__init__(code)
         self.code = code
 
 

@@ -196,7 +196,7 @@ class Aggregator:
         return kind
 
     def _reject(self, name: str, code: str) -> str:
-        self.rejected.append({"name": name, "code": code, "reason": REASONS[code]})
+        self.rejected.append({"name": name, "code": code})
         return "refused"
 
     def _tally(self, instrument_id: str) -> _Instrument:
@@ -215,10 +215,10 @@ class Aggregator:
 
 
 def _read_rejected(entry: Any) -> Json:
-    """A rejected file carried over from a summary; its reason is ours again, never the file's text."""
+    """A rejected file carried over from a summary: its name and reason code (any text the file has is dropped)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or entry.get("code") not in REASONS:
         raise RefusedError("mismatch")
-    return {"name": entry["name"], "code": entry["code"], "reason": REASONS[entry["code"]]}
+    return {"name": entry["name"], "code": entry["code"]}
 
 
 def aggregate(files: Iterable[tuple[str, bytes]], instruments: dict[str, Json]) -> Json:

@@ -19,7 +19,6 @@ MIN_GROUP = 5
 ADMIN = "admin-cycle-audit"  # Table 2's administration actions (the priorities), kept as this audit's items
 NOT_GIVEN = "not-given"  # the group of teachers who did not give a fact
 OTHER = "other"  # small groups merged
-GROUP_LABELS = {NOT_GIVEN: "Көрсетілмеген", OTHER: "Басқалары"}
 
 
 def _quantile(histogram: dict[str, int], p: float) -> float:
@@ -125,7 +124,7 @@ def _heat_map(part: Json, zones: list[Json]) -> Json | None:
     for key, values in shown:
         n = sum(groups[value][0] for value in values)
         counts = sum((groups[value][1] for value in values), Counter())
-        columns.append(FACTS["category"].get(key) or GROUP_LABELS[key])
+        columns.append(key)  # a category, NOT_GIVEN or OTHER: the page names it
         for row, zone in enumerate(zones):
             cells[row].append(round(counts[zone["id"]] / n, 2))
     return {"rows": [zone["title"] for zone in zones], "columns": columns, "cells": cells}

@@ -20,7 +20,6 @@ from . import engine
 from .school_common import FACTS, FORMAT_VERSION, Json, _has_growth_zone, _items, canonical
 
 SHARE = "kasibi-share"
-FACT_TITLES = {"category": "біліктілік санаты", "subject": "пән саласы", "experience": "педагогтік өтіл"}
 NAME_MAX = 80
 SHARE_KEYS = {
     "format",
@@ -53,10 +52,9 @@ def checked_facts(facts: Any) -> Json:
         values = FACTS.get(fact)
         if values is None:
             raise ValueError(f"unknown fact {fact!r}")
-        by_label = {label: key for key, label in values.items()}
-        if value not in values and value not in by_label:
+        if value not in values:
             raise ValueError(f"{fact}: {value!r} is not one of {', '.join(values)}")
-        out[fact] = by_label.get(value, value)
+        out[fact] = value
     return out
 
 
@@ -105,33 +103,23 @@ def share_json(
     )
 
 
-def share_contents(instrument: Json, facts: Json) -> list[str]:
-    """What the share file will hold, in plain Kazakh, one sentence a line (shown before it is saved)."""
+def share_contents(instrument: Json, facts: Json) -> Json:
+    """What the share file will hold, shown before it is saved: the instrument, how many answers go in and how many
+    free-text ones stay out, whether a growth zone goes in, the facts given and the name (the page says it all in
+    its language)."""
     items = _items(instrument).values()
-    kept = sum(1 for item in items if item["type"] != "text")
-    texts = sum(1 for item in items if item["type"] == "text")
-    lines = [
-        f"Құрал: «{instrument['title']}» ({instrument['version']}-нұсқа).",
-        f"Таңдау, белгілеу және бағалау сұрақтарына берген жауаптарыңыз ({kept} сұрақ).",
-    ]
-    if texts:
-        lines.append(f"Еркін мәтінмен жазған жауаптарыңыз ({texts} сұрақ) файлға кірмейді.")
-    zone = ", өсу аймағыңыз" if _has_growth_zone(instrument) else ""
-    lines.append(f"Шкалалар бойынша нәтижелеріңіз бен деңгейлеріңіз{zone}.")
-    lines.append("Айы (жылы мен айы) және кездейсоқ нөмір: ол бір файлдың жиынтықта екі рет саналмауы үшін ғана керек.")
     given = checked_facts(facts)
-    shown = [f"{FACT_TITLES[fact]} — {FACTS[fact][given[fact]]}" for fact in FACTS if fact in given]
-    lines.append(f"Өзіңіз қосқан мәліметтер: {'; '.join(shown)}." if shown else "Өзіңіз туралы мәлімет жоқ.")
-    if "name" in given:
-        lines.append(
-            f"Аты-жөніңіз: {given['name']} (тәлімгерлік жұп пен Lesson Study тобын ұсыну үшін ғана; "
-            "мектеп жиынтығының файлына кірмейді)."
-        )
-    else:
-        lines.append("Аты-жөніңіз файлда жоқ.")
-    return lines
+    return {
+        "title": instrument["title"],
+        "version": instrument["version"],
+        "answers": sum(1 for item in items if item["type"] != "text"),
+        "texts": sum(1 for item in items if item["type"] == "text"),
+        "growth_zone": _has_growth_zone(instrument),
+        "facts": {fact: given[fact] for fact in FACTS if fact in given},
+        "name": given.get("name"),
+    }
 
 
 def share_contents_json(instrument_json: str, facts_json: str) -> str:
-    """JSON boundary of ``share_contents``: a JSON list of lines."""
+    """JSON boundary of ``share_contents``."""
     return json.dumps(share_contents(json.loads(instrument_json), json.loads(facts_json)), ensure_ascii=False)

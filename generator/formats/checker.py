@@ -48,9 +48,10 @@ class ValidationError(Exception):
 class Checker:
     """Walks one file's data, collecting problems with their field path and line."""
 
-    def __init__(self, file: str, pages: set[str] | None = None):
+    def __init__(self, file: str, pages: set[str] | None = None, lang: str = "kk"):
         self.file = file
         self.pages = pages
+        self.lang = lang  # an edition in another language needs every text in it too
         self.problems: list[Problem] = []
         self._seen: set[Problem] = set()
         self._invalid: list[Parts] = []
@@ -68,7 +69,7 @@ class Checker:
 
     def schema(self, data: Any, name: str) -> None:
         """Check ``data`` against ``schemas/<name>.schema.json``; remember which parts are invalid."""
-        validator = _validator(name)
+        validator = _validator(name, self.lang)
         for error in validator.iter_errors(data):
             for parts, message, at_key in _explain(error, validator.schema):
                 self._invalid.append(parts)
@@ -154,10 +155,29 @@ _TYPE_NAMES = {
 
 
 @cache
-def _validator(name: str) -> Draft202012Validator:
+def _validator(name: str, lang: str = "kk") -> Draft202012Validator:
     schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    if lang != "kk":
+        schema = {**schema, "$defs": {key: _requiring(node, lang) for key, node in schema["$defs"].items()}}
     _Validator.check_schema(schema)
     return _Validator(schema)
+
+
+LANGUAGE_NAMES = {"ru": "Russian", "en": "English"}
+
+
+def _requiring(node: dict, lang: str) -> dict:
+    """A text's definition (a Kazakh string, or a mapping of languages) as the ``lang`` edition needs it: a mapping
+    that has ``lang`` too; any other definition as it is."""
+    mappings = [option for option in node.get("anyOf", []) if option.get("required") == ["kk"]]
+    if not mappings:
+        return node
+    name = LANGUAGE_NAMES.get(lang, lang)
+    return {
+        **mappings[0],
+        "required": ["kk", lang],
+        "errorMessage": f"missing {name} text: write it as {{kk: …, {lang}: …}}",
+    }
 
 
 def _resolve(schema: dict, root: dict) -> dict:

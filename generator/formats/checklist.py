@@ -22,9 +22,11 @@ from generator.formats.checker import Checker, Problem, load_checked, localized
 ACHIEVEMENTS_ONLY = ("level", "kinds")
 
 
-def validate(data: Any, file: str, instrument_ids: Collection[str], template_ids: Collection[str]) -> list[Problem]:
-    """Every problem in the checklist's data (empty when it is valid)."""
-    check = Checker(file)
+def validate(
+    data: Any, file: str, instrument_ids: Collection[str], template_ids: Collection[str], lang: str = "kk"
+) -> list[Problem]:
+    """Every problem in the checklist's data (empty when it is valid) for the ``lang`` edition."""
+    check = Checker(file, lang=lang)
     check.schema(data, "checklist")
     if not isinstance(data, dict):
         return check.problems
@@ -169,5 +171,5 @@ def load_checklist(
 
     ``instrument_ids`` and ``template_ids`` are the ids of assessments/ and templates/ (their file names).
     """
-    data = load_checked(path, lambda data, name: validate(data, name, instrument_ids, template_ids))
+    data = load_checked(path, lambda data, name: validate(data, name, instrument_ids, template_ids, lang))
     return compile_checklist(localized(data, lang))

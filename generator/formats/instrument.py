@@ -32,12 +32,14 @@ RATING_POINTS = 101  # the most answers a rating offers (0 to 100 by 1)
 # checks what refers to something else, and only on the parts the schema found valid.
 
 
-def validate(data: Any, file: str, expected_id: str | None = None, pages: set[str] | None = None) -> list[Problem]:
-    """Every problem in one instrument's data (empty when it is valid).
+def validate(
+    data: Any, file: str, expected_id: str | None = None, pages: set[str] | None = None, lang: str = "kk"
+) -> list[Problem]:
+    """Every problem in one instrument's data (empty when it is valid) for the ``lang`` edition.
 
     ``pages`` (paths under docs/) lets guide links be checked; None skips that check.
     """
-    check = Checker(file, pages)
+    check = Checker(file, pages, lang)
     check.schema(data, "instrument")
     if not isinstance(data, dict):
         return check.problems
@@ -370,7 +372,7 @@ def load_instrument(
     path: Path, lang: str = "kk", link: Callable[[str], str] = lambda p: p, pages: set[str] | None = None
 ) -> dict:
     """Validate and compile one file; raise ValidationError naming the file and fields."""
-    data = load_checked(path, lambda data, name: validate(data, name, expected_id=path.stem, pages=pages))
+    data = load_checked(path, lambda data, name: validate(data, name, path.stem, pages, lang))
     return compile_instrument(data, lang, link)
 
 

@@ -21,9 +21,9 @@ UI_KEYS = {"sources": "doc.sources", "completion": "doc.completion"}
 # checks what refers to something else, and only on the parts the schema found valid.
 
 
-def validate(data: Any, file: str, expected_id: str | None = None) -> list[Problem]:
-    """Every problem in one template's data (empty when it is valid)."""
-    check = Checker(file)
+def validate(data: Any, file: str, expected_id: str | None = None, lang: str = "kk") -> list[Problem]:
+    """Every problem in one template's data (empty when it is valid) for the ``lang`` edition."""
+    check = Checker(file, lang=lang)
     check.schema(data, "template")
     if not isinstance(data, dict):
         return check.problems
@@ -162,7 +162,7 @@ def compile_template(data: dict, ui: dict[str, str], lang: str = "kk") -> dict:
 
 def load_template(path: Path, ui: dict[str, str], lang: str = "kk") -> dict:
     """Validate and compile one template file; raise ValidationError naming the file and fields."""
-    data = load_checked(path, lambda data, name: validate(data, name, expected_id=path.stem))
+    data = load_checked(path, lambda data, name: validate(data, name, path.stem, lang))
     return compile_template(data, ui, lang)
 
 

@@ -7,6 +7,6 @@ export const BUILD: {
   download: number;
   downloadWithSnapshot: number | null;
   first: string;
-  facts: Record<string, Record<string, string>>;
+  facts: Record<string, string[]>;
 };
 export const EDITIONS: Record<string, { ui: Record<string, string>; pages: Record<string, string> }>;

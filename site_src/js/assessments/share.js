@@ -27,7 +27,21 @@ function select(name, label) {
   return h("label", { class: "kasibi-share__fact" }, label,
     h("select", { name },
       h("option", { value: "" }, t("share.not_given")),
-      Object.entries(FACTS[name]).map(([value, text]) => h("option", { value }, text))));
+      FACTS[name].map((value) => h("option", { value }, t(`fact.${name}.${value}`)))));
+}
+
+// What the file will hold (generator/browser/school_share.py, share_contents), said in the page's language.
+function contentLines(held) {
+  const facts = Object.entries(held.facts).map(([fact, value]) => `${t(`share.${fact}`)} — ${t(`fact.${fact}.${value}`)}`);
+  return [
+    t("share.contents.instrument", { title: held.title, version: held.version }),
+    t("share.contents.answers", { n: held.answers }),
+    held.texts ? t("share.contents.texts", { n: held.texts }) : null,
+    t(held.growth_zone ? "share.contents.scales_zone" : "share.contents.scales"),
+    t("share.contents.month"),
+    facts.length ? t("share.contents.facts", { list: facts.join("; ") }) : t("share.contents.no_facts"),
+    held.name ? t("share.contents.name", { name: held.name }) : t("share.contents.no_name"),
+  ].filter(Boolean);
 }
 
 // The facts the teacher chose: only those given; the name only in named mode.
@@ -69,7 +83,7 @@ async function openDialog(record, src, engineClient) {
   document.body.append(dialog);
   const refresh = async () => {
     try {
-      const lines = await engineClient.shareContents(src, chosenFacts(form));
+      const lines = contentLines(await engineClient.shareContents(src, chosenFacts(form)));
       contents.replaceChildren(...lines.map((line) => h("li", null, line)));
     } catch (error) {
       status.textContent = t("share.failed", { reason: error.message });

@@ -4,6 +4,7 @@
 // this draws it, and offers the summary file, print, the Word report and the school's plan prefilled.
 // Nothing leaves the browser. Every figure comes from the report model, never from the files.
 
+import { BUILD } from "../build.js";
 import { h } from "../utilities/dom.js";
 import { EngineClient } from "../engine/engine-client.js";
 import { pageUrl } from "../utilities/paths.js";
@@ -232,7 +233,9 @@ function charts(instrument) {
     title: `${s.title} — ${t("school.median_short", { median: s.median, q1: s.q1, q3: s.q3 })}`, parts: s.bands,
   })), t("school.chart_bands", { title: instrument.title })));
   const heat = instrument.heat_map;
-  if (heat) out.push(h("h4", null, t("school.heat_title")), heatMap(heat.rows, heat.columns, heat.cells, t("school.heat_title")));
+  // a column is a category or a group (not given, the others merged): school_report.py, _heat_map
+  const column = (key) => t(BUILD.facts.category.includes(key) ? `fact.category.${key}` : `school.group.${key}`);
+  if (heat) out.push(h("h4", null, t("school.heat_title")), heatMap(heat.rows, heat.columns.map(column), heat.cells, t("school.heat_title")));
   return out;
 }
 
@@ -260,7 +263,7 @@ function drawRejected(rejected) {
   if (!rejected?.length) return null;
   return h("section", { class: "kasibi-school__rejected", "data-school-rejected": "" },
     h("h3", null, t("school.rejected", { n: rejected.length })),
-    h("ul", null, rejected.map((r) => h("li", { "data-reason": r.code }, `${r.name}: ${r.reason}`))));
+    h("ul", null, rejected.map((r) => h("li", { "data-reason": r.code }, `${r.name}: ${t(`school.refused.${r.code}`)}`))));
 }
 
 // The Word report: the same tables, one heading per instrument (word-layout.js).
