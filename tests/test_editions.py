@@ -5,6 +5,7 @@ while sharing every file of the Kazakh one but its pages."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 from collections import Counter
@@ -14,9 +15,11 @@ from typing import ClassVar
 
 import pytest
 import yaml
+from answer_sets import random_answers
 from conftest import ROOT
 from support import kazakh_pages
 
+from generator.browser import engine
 from generator.formats.checker import ValidationError, localized
 from generator.formats.checklist import load_checklist
 from generator.formats.instrument import load_folder
@@ -334,3 +337,47 @@ def test_the_kazakh_data_is_the_kazakh_of_the_same_files():
     assert {i: shape(data) for i, data in kk.items()} == {i: shape(data) for i, data in ru.items()}
     raw = localized(yaml.safe_load((ROOT / "assessments/career-ladder.yml").read_text(encoding="utf-8")), "kk")
     assert kk["career-ladder"]["title"] == raw["title"]
+
+
+# --- one engine for both: the same answers give the same result in either language ---------------------------
+
+KK_INSTRUMENTS = load_folder(ROOT / "assessments", "kk")
+RU_INSTRUMENTS = load_folder(ROOT / "assessments", "ru")
+
+
+@pytest.mark.parametrize("instrument_id", sorted(KK_INSTRUMENTS))
+def test_the_engine_computes_byte_identical_results_from_either_language(instrument_id):
+    """``compute`` (ids and numbers) is the same bytes whichever language the instrument was compiled in, for
+    complete and incomplete answers; ``score`` then says it in the page's language, and only its texts differ."""
+    kk, ru = KK_INSTRUMENTS[instrument_id], RU_INSTRUMENTS[instrument_id]
+    rng = random.Random(instrument_id)
+    for n in range(40):
+        answers = random_answers(kk, rng, complete=n % 4 != 3)
+        computed = engine.compute(kk, answers)
+        assert json.dumps(engine.compute(ru, answers), ensure_ascii=False) == json.dumps(computed, ensure_ascii=False)
+        assert not any(KAZAKH_LETTERS.search(text) for text in strings_of(computed) if text not in free_texts(answers))
+        described = engine.score(ru, answers)
+        assert {key: described[key] for key in computed} == {
+            key: value
+            for key, value in json.loads(engine.score_json(json.dumps(ru), json.dumps(answers))).items()
+            if key in computed
+        }
+        assert described["title"] == ru["title"]
+        if computed.get("scales"):
+            assert described["scales"][0]["title"] == ru["scales"][0]["title"]
+            assert engine.score(kk, answers)["scales"][0]["band_label"] in {
+                b["label"] for b in kk["scales"][0]["bands"]
+            }
+            assert described["scales"][0]["band_label"] in {b["label"] for b in ru["scales"][0]["bands"]}
+
+
+def strings_of(node) -> list[str]:
+    if isinstance(node, dict):
+        return [text for value in node.values() for text in strings_of(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in strings_of(value)]
+    return [node] if isinstance(node, str) else []
+
+
+def free_texts(answers: dict) -> set[str]:
+    return {answer for answer in answers.values() if isinstance(answer, str)}

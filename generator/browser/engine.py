@@ -3,8 +3,10 @@
 Pure standard library, no I/O, no clock: this one file runs unchanged in CPython
 (build, tests, CLI) and in Pyodide (the browser's Web Worker). It takes a
 compiled instrument (made by ``generator.formats.instrument.compile_instrument``) and the
-teacher's answers, and returns a JSON-serialisable result that carries every
-text the report needs, so a saved result reads the same years later.
+teacher's answers. ``compute`` returns ids and numbers only, the same for the instrument
+compiled in any language; ``describe`` adds the texts of the instrument's language (the
+report's sentences all come from the instrument's data); ``score`` does both, and its
+result carries every text the report needs, so a saved result reads the same years later.
 
 Computation, in order:
 1. every answer is checked against its item (type, allowed values, range);
@@ -32,7 +34,12 @@ class AnswerError(ValueError):
 
 
 def score(instrument: dict[str, Any], answers: dict[str, Any]) -> Result:
-    """Score ``answers`` (item id → answer) against a compiled ``instrument``."""
+    """Score ``answers`` (item id → answer) against a compiled ``instrument``, with the instrument's texts."""
+    return describe(instrument, compute(instrument, answers))
+
+
+def compute(instrument: dict[str, Any], answers: dict[str, Any]) -> Result:
+    """The result in ids and numbers: which answers count, each scale's value and band, each rule's conclusion."""
     items = {item["id"]: item for section in instrument["sections"] for item in section["items"]}
     given = _checked_answers(items, answers)
     required = [item_id for item_id, item in items.items() if item["required"]]
@@ -41,12 +48,8 @@ def score(instrument: dict[str, Any], answers: dict[str, Any]) -> Result:
         "instrument": instrument["id"],
         "instrument_version": instrument["version"],
         "engine": ENGINE_VERSION,
-        "title": instrument["title"],
         "kind": instrument["kind"],
         "chart": instrument["report"]["chart"],
-        "plan": instrument["report"].get("plan", ""),
-        "provenance": instrument["provenance"],
-        "sources": instrument["sources"],
         "answered": len(required) - len(missing),
         "required": len(required),
         "complete": not missing,
@@ -59,6 +62,33 @@ def score(instrument: dict[str, Any], answers: dict[str, Any]) -> Result:
     context = _Context(instrument, items, given, {s["id"]: s for s in result["scales"]})
     for rule in instrument["rules"]:
         RULES[rule["kind"]](rule, context, result)
+    return result
+
+
+def describe(instrument: dict[str, Any], computed: Result) -> Result:
+    """``computed`` (made by ``compute`` from this instrument in any language) with the texts of ``instrument``'s
+    language: titles, bands, the rules' statements and the answers as the form words them."""
+    result: Result = json.loads(json.dumps(computed))
+    result.update(
+        title=instrument["title"],
+        plan=instrument["report"].get("plan", ""),
+        provenance=instrument["provenance"],
+        sources=instrument["sources"],
+    )
+    if "scales" not in result:
+        return result
+    specs = {scale["id"]: scale for scale in instrument["scales"]}
+    for scale in result["scales"]:
+        spec = specs[scale["id"]]
+        band = next(band for band in spec["bands"] if band["id"] == scale["band"])
+        scale.update(
+            title=spec["title"], band_label=band["label"], band_text=band.get("text", ""), guide=spec.get("guide", "")
+        )
+    items = {item["id"]: item for section in instrument["sections"] for item in section["items"]}
+    context = _Context(instrument, items, {}, {s["id"]: s for s in result["scales"]})
+    for rule in instrument["rules"]:
+        if rule["kind"] in WORDS:
+            WORDS[rule["kind"]](rule, context, result)
     return result
 
 
@@ -187,16 +217,12 @@ def _scale_result(scale: dict[str, Any], points: dict[str, float]) -> Result:
     band = band_for(scale["bands"], value)
     return {
         "id": scale["id"],
-        "title": scale["title"],
         "value": value,
         "min": scale["min"],
         "max": scale["max"],
         "band": band["id"],
-        "band_label": band["label"],
         "band_rank": scale["bands"].index(band) + 1,
-        "band_text": band.get("text", ""),
         "ticks": [b["from"] for b in scale["bands"][1:]],
-        "guide": scale.get("guide", ""),
     }
 
 
@@ -245,7 +271,11 @@ def _rule_extremes(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
 def _rule_floor(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
     """The band reached on every listed scale: the band of the lowest value."""
     lowest = min((ctx.scales[scale_id] for scale_id in rule["scales"]), key=lambda s: s["value"])
-    result["floor"] = {"band": lowest["band"], "label": lowest["band_label"], "rank": lowest["band_rank"]}
+    result["floor"] = {"scale": lowest["id"], "band": lowest["band"], "rank": lowest["band_rank"]}
+
+
+def _words_floor(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    result["floor"]["label"] = ctx.scales[result["floor"]["scale"]]["band_label"]
 
 
 def _rule_next_step(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
@@ -254,106 +284,138 @@ def _rule_next_step(rule: dict[str, Any], ctx: _Context, result: Result) -> None
     item = ctx.items[ctx.scale_specs[scale_id]["items"][0]]
     current = _option(item, ctx.answers[item["id"]])
     higher = sorted((o for o in item["options"] if o["points"] > current["points"]), key=lambda o: o["points"])
-    step = {
+    result["next_step"] = {
         "scale": scale_id,
-        "title": ctx.scales[scale_id]["title"],
-        "current": {"label": current["label"], "text": current["text"]},
-        "next": {"label": higher[0]["label"], "text": higher[0]["text"]} if higher else None,
-        "guide": ctx.scales[scale_id]["guide"],
+        "item": item["id"],
+        "current_value": current["value"],
+        "next_value": higher[0]["value"] if higher else None,
     }
+
+
+def _words_next_step(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    step = result["next_step"]
+    item = ctx.items[step["item"]]
+    current, higher = _option(item, step["current_value"]), step["next_value"]
+    higher = None if higher is None else _option(item, higher)
+    step.update(
+        title=ctx.scales[step["scale"]]["title"],
+        current={"label": current["label"], "text": current["text"]},
+        next={"label": higher["label"], "text": higher["text"]} if higher else None,
+        guide=ctx.scales[step["scale"]]["guide"],
+    )
     if not higher:
         step["at_top"] = rule["at_top"]
-    result["next_step"] = step
 
 
-def _rule_focus_lists(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
-    """Copy the growth zone's section lists (e.g. Table 1's forms and methods)."""
+def _words_focus_lists(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """The growth zone's section lists (e.g. Table 1's forms and methods)."""
     section = ctx.sections[ctx.scale_specs[result["growth_zone"]]["section"]]
     result["focus"] = {name: section["lists"].get(name, []) for name in rule["lists"]}
 
 
 def _rule_gaps(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
-    """Per scale, the items not yet at their highest answer (e.g. "partly" or "not yet")."""
+    """Per scale, the items not yet at their highest answer (e.g. "partly" or "not yet"): a ticks item's unticked
+    options that count, a choice or rating item's answer."""
     gaps = []
     for scale_id in rule["scales"]:
-        missing = []
+        missing: list[dict[str, Any]] = []
         for item_id in ctx.scale_specs[scale_id]["items"]:
             item = ctx.items[item_id]
             answer = ctx.answers.get(item_id)
             if item["type"] == "checks":
-                missing += [o["text"] for o in item["options"] if o["points"] > 0 and o["value"] not in (answer or [])]
+                unticked = [o["value"] for o in item["options"] if o["points"] > 0 and o["value"] not in (answer or [])]
+                missing += [{"item": item_id, "option": value} for value in unticked]
             elif item["type"] == "choice":
-                chosen = _option(item, answer)
-                if chosen["points"] < max(o["points"] for o in item["options"]):
-                    missing.append(f"{item['prompt']} — {chosen['label'] or chosen['text']}")
+                if _option(item, answer)["points"] < max(o["points"] for o in item["options"]):
+                    missing.append({"item": item_id, "answer": answer})
             elif answer < item["max"]:
-                missing.append(f"{item['prompt']} — {answer}")
-        gaps.append({"scale": scale_id, "title": ctx.scales[scale_id]["title"], "items": missing})
+                missing.append({"item": item_id, "answer": answer})
+        gaps.append({"scale": scale_id, "missing": missing})
     result["gaps"] = gaps
+
+
+def _words_gaps(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    for gap in result["gaps"]:
+        words = []
+        for entry in gap["missing"]:
+            item = ctx.items[entry["item"]]
+            if "option" in entry:
+                words.append(_option(item, entry["option"])["text"])
+            elif item["type"] == "choice":
+                chosen = _option(item, entry["answer"])
+                words.append(f"{item['prompt']} — {chosen['label'] or chosen['text']}")
+            else:
+                words.append(f"{item['prompt']} — {entry['answer']}")
+        gap.update(title=ctx.scales[gap["scale"]]["title"], items=words)
 
 
 def _rule_ladder(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
     """Placement on an ordered ladder of scales: the last step reached while every step below it is reached.
 
     A step is reached when its scale's value is at least ``threshold``. The next step lists what is still
-    unticked on it and the section lists named in ``lists`` (e.g. recommended activities).
+    unticked on it (and, in words, the section lists named in ``lists``, e.g. recommended activities).
     """
     steps = [
-        {
-            "scale": s,
-            "title": ctx.scales[s]["title"],
-            "value": ctx.scales[s]["value"],
-            "reached": ctx.scales[s]["value"] >= rule["threshold"],
-        }
+        {"scale": s, "value": ctx.scales[s]["value"], "reached": ctx.scales[s]["value"] >= rule["threshold"]}
         for s in rule["scales"]
     ]
     rank = 0
     while rank < len(steps) and steps[rank]["reached"]:
         rank += 1
-    placement = {
-        "rank": rank,
-        "label": steps[rank - 1]["title"] if rank else rule["below_first"],
-        "steps": steps,
-        "threshold": rule["threshold"],
-        "next": None,
-    }
+    placement: Result = {"rank": rank, "steps": steps, "threshold": rule["threshold"], "next": None}
     if rank < len(steps):
         scale_id = steps[rank]["scale"]
-        spec = ctx.scale_specs[scale_id]
-        missing = [
-            o["text"]
-            for item_id in spec["items"]
+        unticked = [
+            {"item": item_id, "option": o["value"]}
+            for item_id in ctx.scale_specs[scale_id]["items"]
             if ctx.items[item_id]["type"] == "checks"
             for o in ctx.items[item_id]["options"]
             if o["value"] not in ctx.answers.get(item_id, [])
         ]
-        section = ctx.sections.get(spec["section"], {"lists": {}})
-        placement["next"] = {
-            "scale": scale_id,
-            "title": steps[rank]["title"],
-            "missing": missing,
-            "lists": {name: section["lists"].get(name, []) for name in rule.get("lists", [])},
-            "guide": ctx.scales[scale_id]["guide"],
-        }
+        placement["next"] = {"scale": scale_id, "unticked": unticked}
     result["ladder"] = placement
 
 
+def _words_ladder(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    placement = result["ladder"]
+    for step in placement["steps"]:
+        step["title"] = ctx.scales[step["scale"]]["title"]
+    rank, steps = placement["rank"], placement["steps"]
+    placement["label"] = steps[rank - 1]["title"] if rank else rule["below_first"]
+    step = placement["next"]
+    if step:
+        spec = ctx.scale_specs[step["scale"]]
+        section = ctx.sections.get(spec["section"], {"lists": {}})
+        step.update(
+            title=ctx.scales[step["scale"]]["title"],
+            missing=[_option(ctx.items[entry["item"]], entry["option"])["text"] for entry in step["unticked"]],
+            lists={name: section["lists"].get(name, []) for name in rule.get("lists", [])},
+            guide=ctx.scales[step["scale"]]["guide"],
+        )
+
+
 def _rule_card(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
-    """Every answer in readable form, in the form's order: the saved card of a reflection or survey."""
-    card = []
-    for section in ctx.instrument["sections"]:
-        for item in section["items"]:
-            answer = ctx.answers.get(item["id"])
-            if answer is None:
-                continue
-            if item["type"] == "choice":
-                text = _option(item, answer)["text"]
-            elif item["type"] == "checks":
-                text = "; ".join(o["text"] for o in item["options"] if o["value"] in answer)
-            else:
-                text = str(answer)
-            card.append({"section": section["title"], "item": item["id"], "prompt": item["prompt"], "answer": text})
-    result["card"] = card
+    """Every answer, in the form's order: the saved card of a reflection or survey."""
+    result["card"] = [
+        {"item": item["id"], "value": ctx.answers[item["id"]]}
+        for section in ctx.instrument["sections"]
+        for item in section["items"]
+        if item["id"] in ctx.answers
+    ]
+
+
+def _words_card(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """Each answer in readable form, under its section and question."""
+    sections = {item["id"]: section for section in ctx.instrument["sections"] for item in section["items"]}
+    for entry in result["card"]:
+        item, answer = ctx.items[entry["item"]], entry["value"]
+        if item["type"] == "choice":
+            text = _option(item, answer)["text"]
+        elif item["type"] == "checks":
+            text = "; ".join(o["text"] for o in item["options"] if o["value"] in answer)
+        else:
+            text = str(answer)
+        entry.update(section=sections[item["id"]]["title"], prompt=item["prompt"], answer=text)
 
 
 def _rule_evidence(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
@@ -368,22 +430,47 @@ def _rule_evidence(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
             evidence.append(
                 {
                     "scale": scale_id,
-                    "title": ctx.scales[scale_id]["title"],
-                    "have": [o["text"] for o in item["options"] if o["value"] in ticked],
-                    "missing": [o["text"] for o in item["options"] if o["value"] not in ticked],
+                    "item": item["id"],
+                    "ticked": [o["value"] for o in item["options"] if o["value"] in ticked],
+                    "unticked": [o["value"] for o in item["options"] if o["value"] not in ticked],
                 }
             )
     result["evidence"] = evidence
+
+
+def _words_evidence(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    for entry in result["evidence"]:
+        item = ctx.items[entry["item"]]
+        entry.update(
+            title=ctx.scales[entry["scale"]]["title"],
+            have=[_option(item, value)["text"] for value in entry["ticked"]],
+            missing=[_option(item, value)["text"] for value in entry["unticked"]],
+        )
+
+
+def _rule_none(rule: dict[str, Any], ctx: _Context, result: Result) -> None:
+    """A rule that concludes nothing in numbers (its words come from the instrument: ``WORDS``)."""
 
 
 RULES: dict[str, Callable[[dict[str, Any], _Context, Result], None]] = {
     "extremes": _rule_extremes,
     "floor": _rule_floor,
     "next-step": _rule_next_step,
-    "focus-lists": _rule_focus_lists,
+    "focus-lists": _rule_none,
     "evidence": _rule_evidence,
     "gaps": _rule_gaps,
     "ladder": _rule_ladder,
     "card": _rule_card,
 }
 """Rule kinds an instrument may use; the schema checks names against this table."""
+
+# What each rule's conclusion says, in the instrument's language (``describe``).
+WORDS: dict[str, Callable[[dict[str, Any], _Context, Result], None]] = {
+    "floor": _words_floor,
+    "next-step": _words_next_step,
+    "focus-lists": _words_focus_lists,
+    "evidence": _words_evidence,
+    "gaps": _words_gaps,
+    "ladder": _words_ladder,
+    "card": _words_card,
+}

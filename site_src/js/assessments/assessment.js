@@ -5,7 +5,7 @@ import { clearAnswers, readAnswers, requiredItems, sameAnswers, writeAnswers } f
 import { h } from "../utilities/dom.js";
 import { formatFixed, localDate } from "../utilities/numbers.js";
 import { EngineClient } from "../engine/engine-client.js";
-import { pageUrl, siteUrl, version } from "../utilities/paths.js";
+import { lang, pageUrl, siteUrl, version } from "../utilities/paths.js";
 import { validRecord } from "../storage/record-check.js";
 import { renderComparison, renderMessage, renderResult } from "./report.js";
 import { shareButton } from "./share.js";
@@ -182,7 +182,7 @@ class InstrumentPage {
 
   // Saves the answers with the result computed from them, never a result of other answers.
   save({ answers, result }) {
-    const record = store.addToHistory(this.id, this.version, result.title, answers, result);
+    const record = store.addToHistory(this.id, this.version, result.title, answers, result, lang);
     this.body.querySelector("[data-save-status]")?.replaceChildren(record
       ? this.t("action.saved", { date: localDate(record.completed_at) })
       : this.t("action.save_failed"));

@@ -8,8 +8,9 @@ import { trendChart } from "./chart.js";
 import { h } from "../utilities/dom.js";
 import { formatNumber, localDate, localDateTime } from "../utilities/numbers.js";
 import { EngineClient } from "../engine/engine-client.js";
-import { dataUrl, pageUrl } from "../utilities/paths.js";
-import { isIdent, isTimestamp, validRecord } from "../storage/record-check.js";
+import { BUILD } from "../build.js";
+import { dataUrl, lang, pageUrl } from "../utilities/paths.js";
+import { isIdent, isTimestamp, validRecord, validResult } from "../storage/record-check.js";
 import { renderComparison, renderResult } from "./report.js";
 import { shareButton } from "./share.js";
 import * as store from "../storage/store.js";
@@ -81,6 +82,8 @@ class ResultsPage {
     this.catalogue = fetch(dataUrl("instruments/index.json")).then((r) => r.json())
       .then((list) => new Map(list.map((i) => [i.id, i])));
     this.instruments = new Map(); // id → the compiled instrument (a promise; null when it cannot be had)
+    this.said = new Map(); // a record saved in another language (as JSON) → its result in this page's
+    this.saved = new WeakMap(); // a record as shown → as it was saved
     document.addEventListener("kasibi:restored", () => this.render());
     this.render();
   }
@@ -115,7 +118,37 @@ class ResultsPage {
     const history = store.loadHistory();
     if (history.status === "corrupt") this.say(this.t("storage.corrupt"));
     if (history.status === "newer") this.say(this.t("storage.newer"));
-    return history.records;
+    return history.records.map((record) => this.inPageLanguage(record));
+  }
+
+  // A result saved on a page in another language is shown in this page's: the engine scores its answers again with
+  // this page's instrument, which gives the same numbers (engine.py: compute) in this language's words (describe).
+  // Until then, and whenever that cannot be done (another version of the instrument), it shows as it was saved.
+  inPageLanguage(record) {
+    if (!validRecord(record) || (record.lang ?? BUILD.first) === lang) return record;
+    const key = JSON.stringify(record);
+    const said = this.said.get(key);
+    if (said) {
+      const shown = { ...record, title: said.title, result: said };
+      this.saved.set(shown, record);
+      return shown;
+    }
+    if (said === undefined) {
+      this.said.set(key, null);
+      this.pending = (this.pending ?? Promise.resolve()).then(() => this.sayAgain(key, record));
+    }
+    return record;
+  }
+
+  async sayAgain(key, record) {
+    try {
+      const result = await this.engine().score(dataUrl(`instruments/${record.instrument}.json`).href, record.answers);
+      if (!validResult(result) || result.instrument_version !== record.instrument_version) return;
+      this.said.set(key, result);
+      this.render();
+    } catch {
+      // the engine could not start: the result stays in the words it was saved with
+    }
   }
 
   render() {
@@ -209,10 +242,11 @@ class ResultsPage {
     );
   }
 
-  // The record deleted is the one drawn (all of it compared: ids are not trusted to be unique).
+  // The record deleted is the one drawn (all of it compared: ids are not trusted to be unique), as it was saved.
   remove(record) {
     if (!window.confirm(this.t("results.delete_confirm"))) return;
-    store.saveHistory(this.records().filter((r) => !sameRecord(r, record)));
+    const saved = this.saved.get(record) ?? record;
+    store.saveHistory(store.loadHistory().records.filter((r) => !sameRecord(r, saved)));
     this.render();
   }
 
@@ -224,7 +258,7 @@ class ResultsPage {
   }
 
   exportAll() {
-    const records = this.records();
+    const records = store.loadHistory().records;
     const name = `kasibi-natizheler-${new Date().toISOString().slice(0, 10)}.json`;
     download(name, JSON.stringify(exportFile(records), null, 1), "application/json");
     this.say(this.t("results.exported", { n: records.length }));
@@ -237,7 +271,7 @@ class ResultsPage {
     try {
       if (file.size > MAX_BYTES) throw new ImportError("import.too_big", { mb: MAX_BYTES / 1024 / 1024 });
       const incoming = parseImport(await file.text(), await this.catalogue);
-      const { records, added, duplicates, renamed } = merge(this.records(), incoming);
+      const { records, added, duplicates, renamed } = merge(store.loadHistory().records, incoming);
       if (!store.saveHistory(records)) throw new ImportError("action.save_failed");
       this.say([this.t("import.done", { added, duplicates }), renamed ? this.t("import.renamed", { n: renamed }) : ""]
         .join(" ").trim());

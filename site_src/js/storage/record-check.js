@@ -110,7 +110,8 @@ export function validAnswers(answers) {
     Object.entries(answers).every(([k, v]) => ITEM.test(k) && validAnswer(v));
 }
 
-const RECORD_FIELDS = ["id", "instrument", "instrument_version", "title", "completed_at", "answers", "result"];
+const RECORD_FIELDS = ["id", "instrument", "instrument_version", "title", "completed_at", "answers", "result", "lang"];
+const LANG = /^[a-z]{2}$/; // the language of the page the result was saved on (absent: the site's first)
 
 // A record as "My results" keeps it: its own fields and a result of the same instrument and version.
 export function validRecord(record) {
@@ -118,6 +119,7 @@ export function validRecord(record) {
     typeof record.id === "string" && RECORD_ID.test(record.id) && id(record.instrument) &&
     Number.isInteger(record.instrument_version) && record.instrument_version > 0 && record.instrument_version < 1000 &&
     text(300)(record.title) && isTimestamp(record.completed_at) &&
+    (!has(record, "lang") || LANG.test(record.lang)) &&
     validAnswers(record.answers) && validResult(record.result) && record.result.instrument === record.instrument &&
     record.result.instrument_version === record.instrument_version;
 }

@@ -1,7 +1,7 @@
 // Everything the teacher enters stays in this browser, in versioned records:
 //   kasibi:v1:draft:<instrument id> → {format, instrument, instrument_version, saved_at, answers, result}
 //   kasibi:v1:history              → {format, records: [{id, instrument, instrument_version, title,
-//                                      completed_at, answers, result}]}
+//                                      completed_at, answers, result, lang?}]} (lang: the page's, kk if absent)
 //   kasibi:v1:doc:<template id>    → {format, template_version, current, copies: {name: {values, updated, prefill?}}}
 //   kasibi:v1:prefill:<template id> → {format, created_at, data} (a result handed to a template page)
 //   kasibi:v1:seen:<name>          → when this browser was shown a one-time note (install.js): not a record
@@ -258,7 +258,7 @@ function newId() {
   return crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-export function addToHistory(instrumentId, instrumentVersion, title, answers, result) {
+export function addToHistory(instrumentId, instrumentVersion, title, answers, result, lang) {
   const record = {
     id: newId(),
     instrument: instrumentId,
@@ -267,6 +267,7 @@ export function addToHistory(instrumentId, instrumentVersion, title, answers, re
     completed_at: new Date().toISOString(),
     answers,
     result,
+    lang,
   };
   const added = update(HISTORY, "history", (history) => Array.isArray(history.records),
     (history) => sortedHistory([...(history?.records ?? []), record]));
