@@ -101,7 +101,8 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         pages = {file.src_uri: file.url for file in files.documentation_pages()}
         editions = {
             edition.theme["language"]: {
-                src: edition_url(edition.theme["language"], url) for src, url in page_urls(Path(edition.docs_dir)).items()
+                src: edition_url(edition.theme["language"], url)
+                for src, url in page_urls(Path(edition.docs_dir)).items()
             }
             for edition, _ in self._editions
         }

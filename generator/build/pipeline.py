@@ -172,7 +172,9 @@ class SiteBuild:
     def lang(self) -> str:
         return self.catalogue.lang
 
-    def prepare(self, pages: dict[str, str], editions: dict[str, dict[str, str]] | None = None) -> list[publish.SiteFile]:
+    def prepare(
+        self, pages: dict[str, str], editions: dict[str, dict[str, str]] | None = None
+    ) -> list[publish.SiteFile]:
         """Check and compile the data, then list the files to add. ``pages``: each Markdown page's source path
         (``assessments/index.md``) and its URL; instruments link to guidance pages, so a link to a missing page
         fails here. ``editions``: the other languages' pages, the same way (the browser code links to them)."""
@@ -211,11 +213,15 @@ class SiteBuild:
         try:
             strings = {self.lang: Edition(self.catalogue.ui, self.pages)}
             for lang, their_pages in (editions or {}).items():
-                strings[lang] = Edition(load_catalogue(sources.site_src / "i18n", lang).ui, self._page_keys(their_pages))
+                strings[lang] = Edition(
+                    load_catalogue(sources.site_src / "i18n", lang).ui, self._page_keys(their_pages)
+                )
             self.names = {lang: edition.ui["language.name"] for lang, edition in strings.items()}
             shared = publish.site_files(self.bundle, sources.site_src, runtime, strings, sources.cache)
-            return data + shared + app_manifest.app_files(
-                sources.favicon, self.catalogue, sources.root / "node_modules", sources.cache
+            return (
+                data
+                + shared
+                + app_manifest.app_files(sources.favicon, self.catalogue, sources.root / "node_modules", sources.cache)
             )
         except CatalogueError as error:
             raise BuildError(str(error)) from None
