@@ -4,6 +4,7 @@ into ``PluginError``. It holds no logic of its own: each hook says when and wher
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.commands.build import build as build_site
@@ -16,11 +17,30 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.yaml import yaml_load
 
 from generator.build.editions import EditionError, edition_url, merge, search_base
 from generator.build.pipeline import BuildError, SiteBuild, Sources, engine_start, page_urls
 
 FORM_PAGE_BOOST = 0.25
+
+
+@dataclass(frozen=True)
+class EditionSource:
+    """Another language's edition as its config file says: its language and its pages' folder."""
+
+    path: Path
+    lang: str
+    docs_dir: Path
+
+    @classmethod
+    def read(cls, path: Path) -> EditionSource:
+        try:
+            with path.open("rb") as file:
+                data = yaml_load(file)  # MkDocs' own reading: INHERIT and !ENV as a build reads them
+            return cls(path, data["theme"]["language"], path.parent / data["docs_dir"])
+        except (OSError, KeyError, TypeError) as error:
+            raise PluginError(f"{path}: not an edition's config (theme.language and docs_dir): {error!r}") from None
 
 
 class KasibiConfig(base.Config):
@@ -40,7 +60,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
     def __init__(self) -> None:
         self.build: SiteBuild | None = None
         self.parent: SiteBuild | None = None  # set when this plugin builds another language's edition
-        self._editions: list[tuple[MkDocsConfig, tempfile.TemporaryDirectory]] = []
+        self._editions: list[EditionSource] = []
         self._theme_dir: tempfile.TemporaryDirectory | None = None  # removed with the plugin or the next build's
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -65,15 +85,10 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
             self.build = SiteBuild(sources, self.parent)
         except BuildError as error:
             raise PluginError(str(error)) from None
-        # Each edition is built after this site, into a folder of its own that on_post_build merges in.
-        self._editions = []
-        for path in self.config.editions:
-            folder = tempfile.TemporaryDirectory(prefix="kasibi-edition-")
-            edition = load_config(config_file=path, site_dir=folder.name, strict=config.strict)
-            if "kasibi" not in edition.plugins:
-                raise PluginError(f"{path}: an edition needs the kasibi plugin")
-            edition.plugins["kasibi"].parent = self.build
-            self._editions.append((edition, folder))
+        # Each edition's language and pages are read now; the edition is built after this site (on_post_build).
+        # Its config is loaded only then: MkDocs keeps one instance of a plugin with on_startup (the search) for
+        # every config it loads, and loading the edition's now would hand this site's search the edition's config.
+        self._editions = [EditionSource.read(Path(path)) for path in self.config.editions]
         self._theme_dir = tempfile.TemporaryDirectory(prefix="kasibi-theme-")
         path, text = self.build.language_partial()
         Path(self._theme_dir.name, path).parent.mkdir(parents=True)
@@ -100,11 +115,8 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
                     file.__dict__.pop("abs_dest_path", None)
         pages = {file.src_uri: file.url for file in files.documentation_pages()}
         editions = {
-            edition.theme["language"]: {
-                src: edition_url(edition.theme["language"], url)
-                for src, url in page_urls(Path(edition.docs_dir)).items()
-            }
-            for edition, _ in self._editions
+            edition.lang: {src: edition_url(edition.lang, url) for src, url in page_urls(edition.docs_dir).items()}
+            for edition in self._editions
         }
         try:
             published = self.build.prepare(pages, editions)
@@ -153,10 +165,14 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         if self.parent:
             return
         try:
-            for edition, folder in self._editions:
-                build_site(edition)
-                merge(Path(folder.name), Path(config.site_dir), edition.theme["language"])
-                folder.cleanup()
+            for source in self._editions:
+                with tempfile.TemporaryDirectory(prefix="kasibi-edition-") as folder:
+                    edition = load_config(config_file=str(source.path), site_dir=folder, strict=config.strict)
+                    if "kasibi" not in edition.plugins:
+                        raise PluginError(f"{source.path}: an edition needs the kasibi plugin")
+                    edition.plugins["kasibi"].parent = self.build
+                    build_site(edition)
+                    merge(Path(folder), Path(config.site_dir), source.lang)
             self.build.finish(Path(config.site_dir), [Path(folder) for folder in config.theme.dirs])
         except (BuildError, EditionError) as error:
             raise PluginError(str(error)) from None
@@ -165,7 +181,7 @@ class KasibiPlugin(BasePlugin[KasibiConfig]):
         # Authors edit instruments, templates, the checklist and browser code while `mkdocs serve` runs.
         for folder in (self.config.assessments, self.config.templates, self.config.attestation, self.config.site_src):
             server.watch(folder)
-        for edition, _ in self._editions:
-            server.watch(edition.docs_dir)
-            server.watch(edition.config_file_path)
+        for edition in self._editions:
+            server.watch(str(edition.docs_dir))
+            server.watch(str(edition.path))
         return server

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from generator.build.search_index import INDEX
 
-# What an edition's build writes that the site has once, from the first language's build.
-NOT_MERGED = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+# What an edition's build writes that the site has once, from the first language's build; its sitemap goes to its
+# folder, where its pages' Material looks for it.
+NOT_MERGED = ("404.html",)
+MOVED = ("sitemap.xml", "sitemap.xml.gz")
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
 
 
@@ -52,9 +54,10 @@ def search_base(html: str, lang: str, page_url: str) -> str:
 
 
 def merge(built: Path, site: Path, lang: str) -> None:
-    """Move the edition built in ``built`` into ``site``: its pages and language data, and its search index as
-    ``<lang>/search/search_index.json`` (locations relative to the edition's folder). A file both builds wrote
-    (the theme's, the bundle's) must be the same file; a difference fails the build, never a silent overwrite."""
+    """Move the edition built in ``built`` into ``site``: its pages and language data, its sitemap into its folder,
+    and its search index as ``<lang>/search/search_index.json`` (locations relative to the edition's folder). A
+    file both builds wrote (the theme's, the bundle's) must be the same file; a difference fails the build, never a
+    silent overwrite."""
     index = built / INDEX
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
@@ -64,6 +67,9 @@ def merge(built: Path, site: Path, lang: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         index.unlink()
+    for name in MOVED:
+        if (built / name).is_file():
+            shutil.move(built / name, site / lang / name)
     for path in sorted(p for p in built.rglob("*") if p.is_file()):
         relative = path.relative_to(built)
         if relative.as_posix() in NOT_MERGED:

@@ -41,9 +41,9 @@ def plain(markup: str) -> str:
 
 
 def compact(index: dict) -> dict:
-    # Kazakh (lunr has no Kazakh): no English stemmer, stop words or ASCII-only trimmer; another language (Russian)
-    # keeps the pipeline its catalogue gives, and Material's worker adds that language's lunr stemmer.
-    config = {**index["config"], "pipeline": [] if index["config"]["lang"] == ["en"] else index["config"]["pipeline"]}
+    # No English stemmer, stop words or ASCII-only trimmer: lunr has no Kazakh, and for Russian (lang ru) Material's
+    # worker adds lunr's own Russian trimmer, stop words and stemmer.
+    config = {**index["config"], "pipeline": []}
     config["fields"] = {name: field for name, field in config["fields"].items() if name in ("title", "text")}
     docs = [
         {key: plain(value) if key in ("title", "text") else value for key, value in doc.items() if key in KEPT_FIELDS}

@@ -134,8 +134,16 @@ class ResultsPage {
       return shown;
     }
     if (said === undefined) {
+      // all of them, then one drawing (the list says it is busy meanwhile)
       this.said.set(key, null);
-      this.pending = (this.pending ?? Promise.resolve()).then(() => this.sayAgain(key, record));
+      this.list.setAttribute("aria-busy", "true");
+      this.waiting = (this.waiting ?? 0) + 1;
+      this.sayAgain(key, record).finally(() => {
+        this.waiting -= 1;
+        if (this.waiting) return;
+        this.list.removeAttribute("aria-busy");
+        this.render();
+      });
     }
     return record;
   }
@@ -143,9 +151,7 @@ class ResultsPage {
   async sayAgain(key, record) {
     try {
       const result = await this.engine().score(dataUrl(`instruments/${record.instrument}.json`).href, record.answers);
-      if (!validResult(result) || result.instrument_version !== record.instrument_version) return;
-      this.said.set(key, result);
-      this.render();
+      if (validResult(result) && result.instrument_version === record.instrument_version) this.said.set(key, result);
     } catch {
       // the engine could not start: the result stays in the words it was saved with
     }
