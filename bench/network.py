@@ -10,6 +10,8 @@ page's Web Worker too). Prints, for the goals of issue 16:
   (restoring the start-up snapshot, fetched at once on a fast link, or Python's own start);
 - a repeat visit: engine ready with the service worker in control against the same browser without
   it, side by side (medians), and their ratio, unthrottled and (not in quick mode) on slow 4G.
+The first visits are measured on the Kazakh page and on the same page of the Russian edition (ru/), side by side
+(quick mode: the guidance page in Kazakh, the instrument page in Russian).
 Usage: python -m bench.network [SITE_DIR] [ROUNDS] [PROFILES]  (PROFILES: comma-separated names;
 quick mode, as CI runs it: ROUNDS=1 PROFILES=intranet, and the minute after load cut to 15 s.)
 """
@@ -48,12 +50,12 @@ def mb(n: int) -> str:
     return f"{n / 1_000_000:6.2f} MB"
 
 
-def guidance_first_visit(browser, server: CountingServer, after_s: float) -> None:
+def guidance_first_visit(browser, server: CountingServer, after_s: float, edition: str = "") -> None:
     context = browser.new_context()
     page = context.new_page()
     throttle(context, page, "slow 4G")
     server.reset()
-    page.goto(server.url + GUIDANCE, wait_until="load")
+    page.goto(server.url + edition + GUIDANCE, wait_until="load")
     lcp = page.evaluate(LCP)
     page.wait_for_timeout(1000)
     loaded = server.sent
@@ -62,13 +64,16 @@ def guidance_first_visit(browser, server: CountingServer, after_s: float) -> Non
     later, files = server.sent, server.files()
     engine = [f for f in files if any(part in f for part in ENGINE_FILE)]
     context.close()
-    print(f"guidance page, first visit: {mb(loaded)} on the wire until loaded; LCP on slow 4G {lcp / 1000:.2f} s")
+    name = f"{edition}{GUIDANCE}"
+    print(
+        f"guidance page {name}, first visit: {mb(loaded)} on the wire until loaded; LCP on slow 4G {lcp / 1000:.2f} s"
+    )
     print(f"  in the {after_s:.0f} s after: {mb(later)} in {len(files)} files, of them engine files: {len(engine)}")
 
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     server.reset()
-    page.goto(server.url + GUIDANCE, wait_until="load")
+    page.goto(server.url + edition + GUIDANCE, wait_until="load")
     page.keyboard.press("/")
     page.keyboard.type("рефлексия")
     page.wait_for_selector(".md-search-result__item", timeout=60_000)
@@ -84,14 +89,14 @@ READY_AT = """new MutationObserver((_, observer) => {
 }).observe(document, { subtree: true, attributes: true, childList: true });"""
 
 
-def instrument_first_visit(browser, server: CountingServer, profile: str) -> None:
+def instrument_first_visit(browser, server: CountingServer, profile: str, edition: str = "") -> None:
     context = browser.new_context()
     context.add_init_script(READY_AT)
     page = context.new_page()
     throttle(context, page, profile)
     server.reset()
     started = time.monotonic()
-    page.goto(server.url + INSTRUMENT, wait_until="commit")
+    page.goto(server.url + edition + INSTRUMENT, wait_until="commit")
     samples = []
     while not page.locator(READY).count():
         samples.append(page.evaluate(PROGRESS))
@@ -107,7 +112,8 @@ def instrument_first_visit(browser, server: CountingServer, profile: str) -> Non
     context.close()
     shown = f"{sum(samples)}/{len(samples)}" if samples else "-"
     print(
-        f"instrument page, first visit, {profile:8}: engine ready in {ready:6.2f} s after {mb(sent)} on the wire"
+        f"instrument page {edition}{INSTRUMENT}, first visit, {profile:8}: engine ready in {ready:6.2f} s"
+        f" after {mb(sent)} on the wire"
         f" (from: {start}{f'; then the snapshot for the next start, {mb(later)}' if start == 'start' else ''});"
         f" progress shown in {shown} samples"
     )
@@ -174,9 +180,12 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         compression = "br/gz siblings" if next(site.rglob("*.wasm.br"), None) else "none (plain files only)"
         print(f"site {site} ({time.strftime('%Y-%m-%d')}; precompressed: {compression})")
-        guidance_first_visit(browser, server, after_s=15 if quick else 60)
+        editions = ["", "ru/"]
+        for edition in editions[:1] if quick else editions:
+            guidance_first_visit(browser, server, 15 if quick else 60, edition)
         for profile in profiles:
-            instrument_first_visit(browser, server, profile)
+            for edition in editions[1:] if quick else editions:
+                instrument_first_visit(browser, server, profile, edition)
         repeat_visits(browser, server, rounds)
         if not quick:
             repeat_visits(browser, server, rounds, "slow 4G")

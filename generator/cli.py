@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.browser import aggregate, engine
+from generator.build.editions import edition_url
 from generator.build.pipeline import BuildError, SiteBuild, Sources, page_urls
 from generator.formats.checker import ValidationError
 from generator.formats.checklist import load_checklist
@@ -266,8 +267,13 @@ def _aggregate(args: argparse.Namespace) -> int:
 
 def _prepare(args: argparse.Namespace) -> int:
     root = Path.cwd()
+    # the Kazakh pages (docs/ without docs/ru/) and the Russian edition's (docs/ru/, addressed under ru/)
+    kazakh = {src: url for src, url in page_urls(root / "docs").items() if not src.startswith("ru/")}
+    russian = {src: edition_url("ru", url) for src, url in page_urls(root / "docs/ru").items()}
     try:
-        files = SiteBuild(Sources.of_project(root)).prepare(page_urls(root / "docs"))
+        build = SiteBuild(Sources.of_project(root))
+        files = build.prepare(kazakh, {"ru": russian})
+        files += SiteBuild(Sources.of_project(root, "ru"), build).prepare(russian)
     except BuildError as error:
         print(error, file=sys.stderr)
         return 1
