@@ -172,6 +172,7 @@ def import_file(page, folder: Path, name: str, data: bytes | str | dict | list) 
 
 # --- the two editions: tests about the Kazakh wording read only the Kazakh ---------------------------------------
 
+RUSSIAN_SPAN = re.compile(r'<span lang="ru">(.*?)</span>')
 RUSSIAN_VALUE = re.compile(r"^(\s*)(?:- )?ru:(?=\s|$)")
 RUSSIAN_INLINE = re.compile(r',\s*ru:\s*(?:"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^,}]*)')
 
@@ -181,7 +182,7 @@ def kazakh_lines(path: Path) -> list[str]:
     so line numbers stay those of the file. Markdown pages are Kazakh (the Russian ones are under docs/ru/)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     if path.suffix != ".yml":
-        return lines
+        return [RUSSIAN_SPAN.sub(r"\1", line) for line in lines]  # a phrase marked as Russian reads as its words
     out, inside = [], None  # inside: the indent of the ru: key whose value is being skipped
     for line in lines:
         indent = len(line) - len(line.lstrip())

@@ -64,7 +64,7 @@ def cell_value(cell: str) -> str | list[str]:
 
 def captioned_tables(path: Path) -> list[tuple[str, int, list[list]]]:
     """(caption, line, rows) of every table placed under a bold caption line on a page."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = kazakh_lines(path)
     found = []
     for number, line in enumerate(lines):
         caption = CAPTION.match(line.strip())
@@ -86,7 +86,7 @@ def captioned_tables(path: Path) -> list[tuple[str, int, list[list]]]:
 
 def page_text(path: Path) -> str:
     """A page as plain text on one line: no heading marks, attribute lists or Markdown."""
-    lines = (re.sub(r"\{[#:][^}]*\}", "", line).lstrip("#") for line in path.read_text(encoding="utf-8").splitlines())
+    lines = (re.sub(r"\{[#:][^}]*\}", "", line).lstrip("#") for line in kazakh_lines(path))
     return plain(" ".join(lines))
 
 
@@ -128,7 +128,7 @@ def line_ranges(entry: dict) -> list[list[int]]:
 
 
 def defect_rows() -> list[str]:
-    text = (DOCS / "reference/sources.md").read_text(encoding="utf-8")
+    text = "\n".join(kazakh_lines(DOCS / "reference/sources.md"))
     section = text[text.index("{#defects}") :]
     return [line for line in section.splitlines() if line.startswith("| [")]
 
@@ -206,7 +206,7 @@ def site_titles() -> set[str]:
     """Headings of every page and titles of every form: the site may quote its own names."""
     titles = set()
     for path in kazakh_pages(DOCS):
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in kazakh_lines(path):
             if line.startswith("#"):
                 titles.add(plain(re.sub(r"\{[#:][^}]*\}", "", line).lstrip("#")).strip())
 

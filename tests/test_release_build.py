@@ -36,7 +36,7 @@ def project_copy(folder: Path) -> Path:
     """The project's sources in ``folder`` (the pinned Pyodide and resvg packages linked, not copied)."""
     for name in COPIED:
         shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "pyproject.toml"):
+    for name in ("mkdocs.yml", "mkdocs.ru.yml", "pyproject.toml"):
         shutil.copy(ROOT / name, folder / name)
     (folder / "node_modules").mkdir()
     (folder / "node_modules/pyodide").symlink_to(ROOT / "node_modules/pyodide", target_is_directory=True)

@@ -186,6 +186,7 @@ def test_malformed_instrument_stops_the_build_without_traceback(tmp_path):
     # The project as it is, but for a broken instrument in its own assessments folder.
     for name in (
         "mkdocs.yml",
+        "mkdocs.ru.yml",
         "pyproject.toml",
         "docs",
         "site_src",
@@ -320,6 +321,7 @@ def page_project(tmp_path: Path, page: str) -> Path:
     """The project as it is, but for a copy of docs/ whose first page (index.md) ends with ``page``."""
     for name in (
         "mkdocs.yml",
+        "mkdocs.ru.yml",
         "pyproject.toml",
         "site_src",
         "assessments",

@@ -20,7 +20,7 @@ from support import CountingServer, emulate_link
 from test_instruments_e2e import INSTRUMENTS, fill
 
 from generator import browser as browser_package
-from generator.build.bundle import Bundle
+from generator.build.bundle import Bundle, Edition
 from generator.build.publish import site_files
 from generator.formats.i18n import load_ui
 from generator.ship import snapshot
@@ -97,7 +97,7 @@ def test_a_node_that_cannot_make_it_is_named_and_the_site_is_built_without_it(
     runtime = runtime_files(ROOT / "node_modules/pyodide")
     ui = load_ui(ROOT / "site_src/i18n", "kk")
     with caplog.at_level(logging.WARNING, logger="generator.build.publish"):
-        files = {f.path: f for f in site_files(bundle, ROOT / "site_src", {}, {}, runtime, ui, {})}
+        files = {f.path: f for f in site_files(bundle, ROOT / "site_src", runtime, {"kk": Edition(ui, {})})}
     [warning] = caplog.records
     assert re.search(says, warning.getMessage()) and "without the engine's start-up snapshot" in warning.getMessage()
     assert bundle.path("engine", snapshot.SNAPSHOT) not in files

@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+from generator.build.offline import apply_patches
 from generator.build.search_index import INDEX
 
 # What an edition's build writes that the site has once, from the first language's build; its sitemap goes to its
@@ -20,6 +21,12 @@ from generator.build.search_index import INDEX
 NOT_MERGED = ("404.html",)
 MOVED = ("sitemap.xml", "sitemap.xml.gz")
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+
+
+# Material fetches a sitemap beside each hreflang link, made for links to a language's home, to find the same page
+# there; ours lead to the same page already, and the fetch (of the page's folder's sitemap.xml, which no site has)
+# only failed on every page. A bundle without this code fails the build: a Material upgrade is noticed.
+SWITCH_PATCH = {"assets/javascripts/bundle.*.min.js": {'b(()=>M("link[rel=alternate]"))': "b(()=>[])"}}
 
 
 class EditionError(Exception):
@@ -81,3 +88,8 @@ def merge(built: Path, site: Path, lang: str) -> None:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(path, target)
+
+
+def patch_language_switch(site: Path) -> list[str]:
+    """Drop Material's sitemap fetch for the language switch (SWITCH_PATCH); return what changed."""
+    return apply_patches(site, SWITCH_PATCH, "language switch's sitemap fetch dropped")

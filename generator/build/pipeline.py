@@ -27,7 +27,7 @@ from generator import browser
 from generator.blocks.placeholder import PLACEHOLDER
 from generator.build import app_manifest, publish
 from generator.build.bundle import Bundle, Edition, ReleaseError
-from generator.build.editions import alternates
+from generator.build.editions import alternates, patch_language_switch
 from generator.build.offline import OfflinePatchError, make_offline
 from generator.build.page_scripts import UnknownScriptError, check_scripts
 from generator.build.render import (
@@ -327,6 +327,7 @@ class SiteBuild:
         file of this build, then compress every file (the service worker too): hosts need not compress."""
         try:
             make_offline(site)
+            patch_language_switch(site)
             prepare_search(site)
             check_scripts(site, theme_dirs)
         except (OfflinePatchError, UnknownScriptError) as error:
