@@ -202,3 +202,14 @@ def kazakh_lines(path: Path) -> list[str]:
 def kazakh_pages(docs: Path) -> list[Path]:
     """The Kazakh edition's Markdown pages (docs/ without docs/ru/)."""
     return sorted(p for p in docs.rglob("*.md") if p.relative_to(docs).parts[0] != "ru")
+
+
+def first_language_only(project: Path) -> None:
+    """A copy of the project built without its other languages (a test of something else than the editions:
+    the Russian edition's build and compression would only cost the run its minutes)."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.strip().startswith("editions:")]
+    assert len(lines) == len(text.splitlines()) - 1, "mkdocs.yml names its editions on one line"
+    config.unlink()  # a symlink to the checkout's, or a copy
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -301,7 +301,9 @@ def test_the_russian_edition_adds_pages_and_its_search_not_the_engine(site_dir):
         for p in (site_dir / "ru").rglob("*")
         if p.is_file() and p.suffix not in (".html", ".br", ".gz")
     )
-    assert extra and all(re.fullmatch(r"assets/figures/[\w-]+\.svg|search/search_index\.json|sitemap\.xml", p) for p in extra), extra
+    assert extra and all(
+        re.fullmatch(r"assets/figures/[\w-]+\.svg|search/search_index\.json|sitemap\.xml", p) for p in extra
+    ), extra
     [bundle] = (site_dir / "assets").glob("kasibi-*")
     russian = {
         p.relative_to(bundle / "ru").as_posix()

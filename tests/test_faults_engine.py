@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from answer_sets import random_answer
 from conftest import ROOT, StaticServer
-from support import HeldFiles, emulate_link, greedy_cover, import_file
+from support import HeldFiles, emulate_link, first_language_only, greedy_cover, import_file
 
 from generator.browser import engine
 from generator.formats.instrument import load_folder
@@ -417,6 +417,7 @@ def clashing_site(tmp_path_factory) -> Path:
     for old, new in TEMPLATE_CLASHING.items():
         text = text.replace(old, new, 1)
     template.write_text(text, encoding="utf-8")
+    first_language_only(project)
     build_site(project, project / "site", None)
     return project / "site"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from support import first_language_only
 
 from generator import cli
 from generator.build.bundle import ReleaseError
@@ -96,6 +97,7 @@ RAW_SCRIPTS = [
 def test_a_raw_script_in_a_page_fails_the_build(tmp_path):
     raw, says = RAW_SCRIPTS[1]  # the build runs the check below; each kind of script is tried there
     project = project_copy(tmp_path / "kasibi")
+    first_language_only(project)
     page = project / "docs/intro.md"
     page.write_text(page.read_text(encoding="utf-8") + f"\n\n{raw}\n", encoding="utf-8")
     done = mkdocs_build(project, tmp_path / "site")
@@ -164,6 +166,7 @@ class _Metas(HTMLParser):
 @pytest.mark.build
 def test_what_the_theme_writes_into_attributes_is_escaped(tmp_path):
     project = project_copy(tmp_path / "kasibi")
+    first_language_only(project)
     catalogue = project / "site_src/i18n/kk.yml"
     notice = 'Файл "ашылды" <b>бұл</b> & т.б.'
     text = catalogue.read_text(encoding="utf-8")
