@@ -213,3 +213,16 @@ def first_language_only(project: Path) -> None:
     assert len(lines) == len(text.splitlines()) - 1, "mkdocs.yml names its editions on one line"
     config.unlink()  # a symlink to the checkout's, or a copy
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def item_kinds(instrument: dict) -> set[tuple[str, bool]]:
+    """The kinds of item an instrument's form shows: each type, required or not."""
+    return {(item["type"], item["required"]) for section in instrument["sections"] for item in section["items"]}
+
+
+def block_kinds(template: dict) -> set[tuple[str, str]]:
+    """The kinds of part a template's form shows: each block type and the types of its fields and columns."""
+    kinds = {("block", block["type"]) for block in template["blocks"]}
+    for block in template["blocks"]:
+        kinds |= {(block["type"], part.get("type", "")) for part in block.get("fields", []) + block.get("columns", [])}
+    return kinds

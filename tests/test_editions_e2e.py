@@ -1,6 +1,7 @@
-"""The Russian edition in Chromium: every instrument completed on its Russian page and shown, in Kazakh, on the
-Kazakh My results (where two attempts made in the two languages compare); every template's Word file downloaded
-from its Russian page and read back by LibreOffice in Russian; the language switch, remembered; Russian search."""
+"""The Russian edition in Chromium: every instrument completed on its Russian page, with its picture, and shown in
+Kazakh on the Kazakh My results (where two attempts made in the two languages compare); every template's Word file
+downloaded from its Russian page and read back by LibreOffice in Russian; the language switch, remembered; Russian
+search."""
 
 from __future__ import annotations
 
@@ -61,12 +62,19 @@ def test_every_instrument_on_its_russian_page_shows_in_kazakh_on_the_kazakh_my_r
         page.goto(server.url(f"ru/assessments/{instrument_id}.html"))
         fill(page, instrument, answers)
         page.wait_for_selector("[data-result][data-status=done]", timeout=180_000)
-        report = page.inner_text("[data-result]")
+        drawn = page.locator("[data-result]")
+        report = drawn.inner_text()
         typed = {answer for answer in answers.values() if isinstance(answer, str)}
         assert russian(report, typed) == [], instrument_id
+        chart = instrument["report"]["chart"]  # its picture, its profile, its card, its provenance
+        assert drawn.locator("svg.kasibi-chart").count() == (0 if chart == "none" else 1), instrument_id
         if instrument["scales"]:
             bands = {band["label"] for scale in instrument["scales"] for band in scale["bands"]}
             assert any(band in report for band in bands), instrument_id
+            assert drawn.locator("[data-profile] tbody tr").count() == len(instrument["scales"]) or chart == "none"
+        if any(rule["kind"] == "card" for rule in instrument["rules"]):
+            assert drawn.locator(".kasibi-card").count() >= 1, instrument_id
+        assert drawn.locator("[data-provenance]").get_attribute("data-provenance") == instrument["provenance"]["kind"]
         page.click("[data-action=save]")
     records = saved_records(page)
     assert sorted(r["instrument"] for r in records) == sorted(RUSSIAN) and {r["lang"] for r in records} == {"ru"}

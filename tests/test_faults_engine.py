@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from answer_sets import random_answer
 from conftest import ROOT, StaticServer
-from support import HeldFiles, emulate_link, first_language_only, greedy_cover, import_file
+from support import HeldFiles, emulate_link, first_language_only, greedy_cover, import_file, item_kinds
 
 from generator.browser import engine
 from generator.formats.instrument import load_folder
@@ -127,11 +127,6 @@ def published(site: Path, instrument_id: str) -> dict:
     """The compiled instrument the site serves: the very data its engine scores against."""
     [path] = site.glob(f"assets/kasibi-*/instruments/{instrument_id}.json")
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def item_kinds(instrument: dict) -> set[tuple[str, bool]]:
-    """What a run of defect 2 can meet in an instrument: the kinds of item, required or not."""
-    return {(item["type"], item["required"]) for item in items_of(instrument)}
 
 
 # The race is the page's, not an instrument's (each instrument's scores are test_parity's): the fewest instruments
