@@ -3,6 +3,7 @@ Kazakh on the Kazakh My results (where two attempts made in the two languages co
 downloaded from its Russian page and read back by LibreOffice in Russian; the language switch, remembered; Russian
 search."""
 
+# ruff: noqa: F811  (the page and context fixtures come from test_instruments_e2e)
 from __future__ import annotations
 
 import random
@@ -13,7 +14,7 @@ import pytest
 import yaml
 from answer_sets import random_answers
 from conftest import ROOT
-from test_instruments_e2e import fill, saved_records
+from test_instruments_e2e import context, fill, page, saved_records  # noqa: F401 (fixtures)
 from test_templates import soffice, to_pdf_text  # noqa: F401 (a fixture)
 
 from generator.formats.instrument import load_folder
@@ -27,24 +28,6 @@ KAZAKH = load_folder(ROOT / "assessments", "kk")
 RUSSIAN = load_folder(ROOT / "assessments", "ru")
 RU_UI = yaml.safe_load((ROOT / "site_src/i18n/ru.yml").read_text(encoding="utf-8"))["ui"]
 TEMPLATES = load_templates(ROOT / "templates", RU_UI, "ru")
-
-
-@pytest.fixture(scope="module")
-def context(browser):
-    context = browser.new_context(accept_downloads=True)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context, serve):
-    page = context.new_page()
-    page.goto(serve().url(""))
-    page.evaluate("localStorage.clear()")
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    page.close()
 
 
 def russian(text: str, typed: set[str] = frozenset()) -> list[str]:
@@ -108,7 +91,7 @@ def test_every_instrument_on_its_russian_page_shows_in_kazakh_on_the_kazakh_my_r
     assert page.errors == []
 
 
-def test_every_template_gives_its_word_file_in_russian_from_its_russian_page(context, serve, soffice, tmp_path):  # noqa: F811
+def test_every_template_gives_its_word_file_in_russian_from_its_russian_page(context, serve, soffice, tmp_path):
     """The blank file of every template, and a filled one (written by the engine in the page), read back by
     LibreOffice: each in Russian."""
     server = serve()
